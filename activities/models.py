@@ -1,0 +1,1 @@
+"""Family activities, households, sign-ups, attendance, referrals."""

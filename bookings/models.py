@@ -1,0 +1,108 @@
+"""Room bookings: a request (one-off or recurring) and its materialised slots."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from hub.models import TimeStampedModel
+
+
+class Booking(TimeStampedModel):
+    """A partner's request for one room, once or recurring.
+
+    The recurrence lives in a django-scheduler Event (+ Rule) on the room's
+    calendar, created only through bookings.scheduling.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="bookings"
+    )
+    room = models.ForeignKey(
+        "hub.Room", on_delete=models.PROTECT, related_name="bookings"
+    )
+    event = models.OneToOneField(
+        "schedule.Event", on_delete=models.PROTECT, related_name="booking"
+    )
+    title = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+    expected_attendees = models.PositiveIntegerField()
+    setup_notes = models.TextField(blank=True)
+    term_time_only = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    quote_pence = models.PositiveIntegerField(
+        null=True, blank=True, help_text="In pence; stored when approved."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["pending", "approved", "declined", "cancelled"]
+                ),
+                name="booking_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} @ {self.room}"
+
+
+class Slot(models.Model):
+    """One approved (or pending) occurrence of a booking, materialised.
+
+    `starts_at`/`ends_at` are the letting itself; `buffered_start`/`buffered_end`
+    add the room's setup and clear-down buffers. Active slots of one room never
+    overlap on their buffered range: PostgreSQL enforces this with an exclusion
+    constraint (see the migration); SQLite serialises the check and the write.
+    All times UTC, half-open [start, end).
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="slots")
+    room = models.ForeignKey("hub.Room", on_delete=models.PROTECT, related_name="slots")
+    original_start = models.DateTimeField(
+        help_text="The occurrence's start in the recurrence, even if moved."
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    buffered_start = models.DateTimeField()
+    buffered_end = models.DateTimeField()
+    is_active = models.BooleanField(
+        default=True, help_text="False once cancelled or the booking is not approved."
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["room", "buffered_start", "buffered_end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="slot_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["booking", "original_start"], name="slot_unique_occurrence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking.title}: {self.starts_at:%Y-%m-%d %H:%M} UTC"

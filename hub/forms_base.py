@@ -1,0 +1,26 @@
+"""Base form classes every form in the product uses.
+
+Fields describe themselves to screen readers: the hint and, when there is one,
+the error message are linked with aria-describedby (Django 5.2 already links the
+hint and sets aria-invalid; we add the error), matching templates/includes/field.html.
+"""
+
+from django import forms
+
+
+class HubBoundField(forms.BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and self.auto_id:
+            ids = [i for i in attrs.get("aria-describedby", "").split() if i]
+            ids.append(f"{self.auto_id}-error")
+            attrs["aria-describedby"] = " ".join(ids)
+        return attrs
+
+
+class HubForm(forms.Form):
+    bound_field_class = HubBoundField
+
+
+class HubModelForm(forms.ModelForm):
+    bound_field_class = HubBoundField

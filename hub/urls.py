@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("hub.api_urls")),
+    path("", include("partners.api_urls")),
+    path("", include("bookings.api_urls")),
+    path("", include("activities.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("hub.urls_pages")),
+    path("accounts/", include("hub.urls_accounts")),
+    path("partners/", include("partners.urls")),
+    path("bookings/", include("bookings.urls")),
+    path("activities/", include("activities.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
