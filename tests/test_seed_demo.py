@@ -1,0 +1,52 @@
+"""The demo seed: realistic, complete enough for every role, and idempotent."""
+
+from django.core.management import call_command
+
+from hub.demo import DEMO_PASSWORD
+from hub.models import Room, Site, StaffRole, Term
+from partners.models import ComplianceDocument, Partner
+
+
+def _counts():
+    return {
+        "sites": Site.objects.count(),
+        "rooms": Room.objects.count(),
+        "partners": Partner.objects.count(),
+        "documents": ComplianceDocument.objects.count(),
+        "terms": Term.objects.count(),
+        "roles": StaffRole.objects.count(),
+    }
+
+
+def test_seed_demo_builds_a_partnership_and_is_idempotent(db, capsys):
+    call_command("seed_demo")
+    first = _counts()
+    assert first["sites"] == 3
+    assert first["rooms"] == 12
+    assert first["partners"] == 8
+    assert Partner.objects.filter(status=Partner.Status.APPLIED).count() == 1
+    assert first["terms"] == 6  # this school year and next
+    # Every room can be booked: it owns its own django-scheduler calendar.
+    assert Room.objects.filter(calendar__isnull=True).count() == 0
+    output = capsys.readouterr().out
+    assert "manager1" in output and DEMO_PASSWORD in output
+
+    call_command("seed_demo")
+    assert _counts() == first
+
+
+def test_seed_demo_logins_work_and_documents_include_expiry_problems(db, client):
+    call_command("seed_demo")
+    assert client.login(username="manager1", password=DEMO_PASSWORD)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    insurance = ComplianceDocument.objects.filter(kind="insurance")
+    assert insurance.filter(expires_on__lt=today).count() == 1
+    assert insurance.filter(
+        expires_on__gte=today, expires_on__lte=today.replace(year=today.year + 1)
+    ).exists()
+    soon = [
+        d for d in insurance if d.expires_on and 0 <= (d.expires_on - today).days <= 30
+    ]
+    assert len(soon) == 1
