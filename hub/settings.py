@@ -14,11 +14,12 @@ from hub.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", "True")
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
-if not DEBUG and SECRET_KEY.startswith("dev-only"):
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a long random value.")
+# Required in production; development falls back to a fixed, clearly unsafe key.
+SECRET_KEY = (
+    env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key")
+    if DEBUG
+    else env_str("DJANGO_SECRET_KEY")
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
