@@ -51,6 +51,14 @@ class Booking(TimeStampedModel):
     quote_pence = models.PositiveIntegerField(
         null=True, blank=True, help_text="In pence; stored when approved."
     )
+    social_value_pence = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="In pence: the full price waived for free (member) lettings.",
+    )
+    recurrence_summary = models.CharField(
+        max_length=200, blank=True, help_text="Plain English, e.g. 'Weekly on Tuesday'."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -68,8 +76,40 @@ class Booking(TimeStampedModel):
         return f"{self.title} @ {self.room}"
 
 
+class BookingDecision(models.Model):
+    """Audit trail: who decided what about a booking, when and why."""
+
+    class Kind(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        APPROVED = "approved", "Approved"
+        APPROVED_EXCEPT = "approved_except", "Approved except clashing dates"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+        CANCELLED_FROM = "cancelled_from", "Cancelled from a date"
+        OCCURRENCE_CANCELLED = "occurrence_cancelled", "One date cancelled"
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="decisions"
+    )
+    kind = models.CharField(max_length=24, choices=Kind)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+    dates = models.JSONField(
+        default=list, blank=True, help_text="ISO dates affected, when not all."
+    )
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.decided_by} at {self.decided_at}"
+
+
 class Slot(models.Model):
-    """One approved (or pending) occurrence of a booking, materialised.
+    """One occurrence of a booking, materialised (pending, approved or not running).
 
     `starts_at`/`ends_at` are the letting itself; `buffered_start`/`buffered_end`
     add the room's setup and clear-down buffers. Active slots of one room never
@@ -77,6 +117,12 @@ class Slot(models.Model):
     constraint (see the migration); SQLite serialises the check and the write.
     All times UTC, half-open [start, end).
     """
+
+    class State(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        SKIPPED = "skipped", "Skipped (closure or holiday)"
+        EXCLUDED = "excluded", "Not approved (clash)"
+        CANCELLED = "cancelled", "Cancelled"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="slots")
     room = models.ForeignKey("hub.Room", on_delete=models.PROTECT, related_name="slots")
@@ -91,6 +137,15 @@ class Slot(models.Model):
         default=True, help_text="False once cancelled or the booking is not approved."
     )
 
+    state = models.CharField(max_length=10, choices=State, default=State.PLANNED)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Why it is skipped or cancelled."
+    )
+    # In pence: what this occurrence costs the partner, and its full price
+    # (equal unless discounted; the difference is the social value).
+    price_pence = models.PositiveIntegerField(default=0)
+    full_price_pence = models.PositiveIntegerField(default=0)
+
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["room", "buffered_start", "buffered_end"])]
@@ -101,6 +156,10 @@ class Slot(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["booking", "original_start"], name="slot_unique_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=False) | Q(state="planned"),
+                name="slot_active_only_when_planned",
             ),
         ]
 

@@ -1,0 +1,231 @@
+"""Read-side queries for bookings. Each one runs a fixed number of queries,
+whatever the number of bookings or slots (asserted in the tests)."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Min, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from bookings import conflicts
+from bookings.compliance import insured_days
+from bookings.conflicts import Interval
+from bookings.models import Booking, BookingDecision, Slot
+from bookings.rules import partner_ids_for
+from hub.calendar_dates import local_day_bounds
+from hub.errors import PermissionDenied
+from hub.models import StaffRole
+from hub.rules import site_ids_for
+
+
+def booking_get(
+    *, booking_id: int, user, perm: str = "bookings.view_booking"
+) -> Booking:
+    """404 if there is no such booking, 403 if `user` lacks `perm` on it."""
+    booking = get_object_or_404(
+        Booking.objects.select_related(
+            "room__site", "partner", "requested_by", "decided_by", "event"
+        ),
+        pk=booking_id,
+    )
+    if not user.has_perm(perm, booking):
+        raise PermissionDenied("You do not have access to this booking.")
+    return booking
+
+
+def booking_detail_slots(*, booking: Booking) -> list[Slot]:
+    return list(booking.slots.order_by("starts_at"))
+
+
+def booking_decisions(*, booking: Booking) -> list[BookingDecision]:
+    return list(booking.decisions.select_related("decided_by"))
+
+
+def visible_bookings(*, user) -> QuerySet[Booking]:
+    """Bookings `user` may see: their partners' and those at sites they staff."""
+    qs = Booking.objects.all()
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(partner_id__in=partner_ids_for(user))
+        | Q(room__site_id__in=site_ids_for(user))
+    )
+
+
+def booking_list(
+    *,
+    user,
+    partner_id: int | None = None,
+    site_id: int | None = None,
+    room_id: int | None = None,
+    status: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Booking]:
+    """Filtered bookings with `next_start` (next planned approved-or-pending date)."""
+    qs = visible_bookings(user=user).select_related("room__site", "partner")
+    filters = {
+        "partner_id": partner_id,
+        "room__site_id": site_id,
+        "room_id": room_id,
+        "status": status,
+    }
+    qs = qs.filter(**{k: v for k, v in filters.items() if v})
+    if date_from:
+        qs = qs.filter(slots__starts_at__gte=_midnight(date_from)).distinct()
+    if date_to:
+        qs = qs.filter(
+            slots__starts_at__lt=_midnight(date_to + dt.timedelta(days=1))
+        ).distinct()
+    return qs.annotate(
+        next_start=Min(
+            "slots__starts_at",
+            filter=Q(
+                slots__state=Slot.State.PLANNED, slots__starts_at__gte=timezone.now()
+            ),
+        )
+    ).order_by("-created_at")
+
+
+# Lists span sites, so their date filters use one zone: the product's home zone.
+LIST_ZONE = ZoneInfo("Europe/London")
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=LIST_ZONE)
+
+
+@dataclass
+class QueueRow:
+    booking: Booking
+    slots: list[Slot]
+    clashes: list[tuple[Slot, Slot]]
+    uninsured: list[Slot]
+    quote_pence: int
+    full_price_pence: int
+
+    @property
+    def clash_dates(self) -> list[dt.date]:
+        zone = self.booking.room.site.zoneinfo
+        return sorted({a.starts_at.astimezone(zone).date() for a, _ in self.clashes})
+
+
+def pending_for_manager(*, user) -> QuerySet[Booking]:
+    qs = Booking.objects.filter(status=Booking.Status.PENDING)
+    if not user.is_superuser:
+        qs = qs.filter(
+            room__site_id__in=site_ids_for(user, StaffRole.Role.BUSINESS_MANAGER)
+        )
+    return qs.select_related("room__site", "partner", "requested_by").order_by(
+        "created_at"
+    )
+
+
+def approval_queue(*, user) -> list[QueueRow]:
+    """Pending requests at the user's sites with clashes, insurance and quote.
+
+    Four queries in all: bookings, their planned slots, the approved slots they
+    might clash with, and the partners' insurance documents.
+    """
+    bookings = list(
+        pending_for_manager(user=user).prefetch_related(
+            Prefetch(
+                "slots",
+                queryset=Slot.objects.filter(state=Slot.State.PLANNED).order_by(
+                    "starts_at"
+                ),
+                to_attr="planned",
+            )
+        )
+    )
+    active = _active_slots_near(bookings)
+    return [_queue_row(b, active.get(b.room_id, [])) for b in bookings]
+
+
+def _active_slots_near(bookings: list[Booking]) -> dict[int, list[Slot]]:
+    all_slots = [s for b in bookings for s in b.planned]
+    if not all_slots:
+        return {}
+    lo = min(s.buffered_start for s in all_slots)
+    hi = max(s.buffered_end for s in all_slots)
+    rows = Slot.objects.filter(
+        room_id__in={b.room_id for b in bookings},
+        is_active=True,
+        buffered_start__lt=hi,
+        buffered_end__gt=lo,
+    ).select_related("booking")
+    by_room: dict[int, list[Slot]] = defaultdict(list)
+    for slot in rows:
+        by_room[slot.room_id].append(slot)
+    return by_room
+
+
+def _queue_row(booking: Booking, active: list[Slot]) -> QueueRow:
+    zone = booking.room.site.zoneinfo
+    new = [Interval(s.buffered_start, s.buffered_end, s) for s in booking.planned]
+    old = [Interval(s.buffered_start, s.buffered_end, s) for s in active]
+    pairs = [(a.ref, b.ref) for a, b in conflicts.clashes(new, old)]
+    days = [s.starts_at.astimezone(zone).date() for s in booking.planned]
+    insured = insured_days(partner=booking.partner, days=days) if days else set()
+    uninsured = [
+        s for s, d in zip(booking.planned, days, strict=True) if d not in insured
+    ]
+    return QueueRow(
+        booking=booking,
+        slots=booking.planned,
+        clashes=pairs,
+        uninsured=uninsured,
+        quote_pence=sum(s.price_pence for s in booking.planned),
+        full_price_pence=sum(s.full_price_pence for s in booking.planned),
+    )
+
+
+def sheet_slots(*, site, day: dt.date) -> list[Slot]:
+    """Approved lettings at `site` on local `day`, for the caretaker."""
+    start, end = local_day_bounds(day, site)
+    return list(
+        Slot.objects.filter(
+            room__site=site, is_active=True, starts_at__lt=end, ends_at__gt=start
+        )
+        .select_related("room", "booking__partner")
+        .order_by("starts_at", "room__name")
+    )
+
+
+@dataclass
+class MonthTotal:
+    month: dt.date
+    partner_name: str
+    lettings: int
+    pence: int
+    full_pence: int
+
+    @property
+    def social_value_pence(self) -> int:
+        return self.full_pence - self.pence
+
+
+def month_totals(*, slots: QuerySet[Slot]) -> list[MonthTotal]:
+    """Totals of approved, running slots per local month and partner. One query."""
+    rows = slots.filter(is_active=True).values_list(
+        "starts_at",
+        "price_pence",
+        "full_price_pence",
+        "booking__partner__name",
+        "room__site__timezone",
+    )
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for starts_at, pence, full, partner_name, tz_name in rows:
+        local = timezone.localtime(starts_at, _zone(tz_name))
+        key = (local.date().replace(day=1), partner_name)
+        totals[key][0] += 1
+        totals[key][1] += pence
+        totals[key][2] += full
+    return [MonthTotal(m, p, *v) for (m, p), v in sorted(totals.items())]
+
+
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)

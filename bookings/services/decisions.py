@@ -1,0 +1,250 @@
+"""Decisions on a booking: approve (all, or all but the problem dates), decline,
+cancel (series, one occurrence, all from a date). Each one is audited in
+BookingDecision (who, when, why) and in the booking's history."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from bookings import scheduling
+from bookings.errors import BookingInvalid, BookingStateError
+from bookings.models import Booking, BookingDecision, Slot
+from bookings.services.checks import Occ, occurrence_issues
+from bookings.services.locks import conflicts_as_409, room_lock
+from bookings.services.requests import raise_for_issues
+from bookings.signals import slots_cancelled
+from hub.calendar_dates import local_day_bounds
+from hub.errors import PermissionDenied
+
+Kind = BookingDecision.Kind
+
+
+def _reload_locked(booking: Booking) -> Booking:
+    """Lock the room, then re-read the booking: its status may have changed."""
+    room_lock(room=booking.room)
+    return Booking.objects.select_related("room__site", "partner", "event").get(
+        pk=booking.pk
+    )
+
+
+def _planned(booking: Booking) -> list[Slot]:
+    return list(booking.slots.filter(state=Slot.State.PLANNED).order_by("starts_at"))
+
+
+def _occ(slot: Slot) -> Occ:
+    return Occ(slot.starts_at, slot.ends_at, slot.buffered_start, slot.buffered_end)
+
+
+def _check_partner(booking: Booking) -> None:
+    if not booking.partner.is_approved:
+        raise BookingInvalid(
+            f"{booking.partner.name} is {booking.partner.get_status_display().lower()}: "
+            "only approved partners can have bookings approved.",
+            field="partner",
+        )
+
+
+@transaction.atomic
+def booking_approve(
+    *, booking: Booking, approved_by, note: str = "", except_clashes: bool = False
+) -> Booking:
+    """Approve a pending booking, re-checking every date under the room lock.
+
+    With `except_clashes`, dates with a per-date problem (a clash, or a closure,
+    lapsed insurance or a past date that appeared since the request) become
+    exceptions: cancelled occurrences the partner can see. Otherwise any
+    problem refuses the whole approval.
+    """
+    booking = _reload_locked(booking)
+    if booking.status != Booking.Status.PENDING:
+        raise BookingStateError(
+            f"This booking is {booking.status}, not pending: it cannot be approved."
+        )
+    _check_partner(booking)
+    slots = _planned(booking)
+    issues = occurrence_issues(
+        room=booking.room,
+        partner=booking.partner,
+        occs=[_occ(s) for s in slots],
+        exclude_booking_id=booking.pk,
+    )
+    zone = booking.room.site.zoneinfo
+    if not except_clashes:
+        raise_for_issues(issues, zone)
+    bad = {i.start: i for i in issues}
+    keep = [s for s in slots if s.starts_at not in bad]
+    if not keep:
+        raise_for_issues(issues, zone)
+    _exclude(booking, [s for s in slots if s.starts_at in bad], bad)
+    with conflicts_as_409(
+        "Another booking took this room at the same time. Reload and try again."
+    ):
+        Slot.objects.filter(pk__in=[s.pk for s in keep]).update(is_active=True)
+    _decide(booking, Booking.Status.APPROVED, approved_by, note)
+    _store_quote(booking)
+    kind = Kind.APPROVED_EXCEPT if bad else Kind.APPROVED
+    excluded = sorted(
+        {i.start.astimezone(zone).date().isoformat() for i in bad.values()}
+    )
+    BookingDecision.objects.create(
+        booking=booking, kind=kind, decided_by=approved_by, note=note, dates=excluded
+    )
+    transaction.on_commit(lambda: _notify(booking.pk, kind))
+    return booking
+
+
+def _exclude(booking: Booking, slots: list[Slot], bad: dict) -> None:
+    for slot in slots:
+        slot.state = Slot.State.EXCLUDED
+        slot.note = bad[slot.starts_at].message[:200]
+    Slot.objects.bulk_update(slots, ["state", "note"])
+    scheduling.occurrences_cancel(
+        event=booking.event, spans=[(s.original_start, s.ends_at) for s in slots]
+    )
+
+
+def _decide(booking: Booking, status: str, user, note: str) -> None:
+    booking.status = status
+    booking.decided_by = user
+    booking.decided_at = timezone.now()
+    booking.decision_note = note
+    booking.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "updated_at",
+        ]
+    )
+
+
+def _store_quote(booking: Booking) -> None:
+    totals = booking.slots.filter(is_active=True).aggregate(
+        p=Sum("price_pence"), f=Sum("full_price_pence")
+    )
+    booking.quote_pence = totals["p"] or 0
+    booking.social_value_pence = (totals["f"] or 0) - booking.quote_pence
+    booking.save(update_fields=["quote_pence", "social_value_pence", "updated_at"])
+
+
+@transaction.atomic
+def booking_decline(*, booking: Booking, declined_by, reason: str) -> Booking:
+    """Decline a pending booking. A reason is required: the partner sees it."""
+    if not reason.strip():
+        raise BookingInvalid("Give a reason: the partner will see it.", field="reason")
+    booking = _reload_locked(booking)
+    if booking.status != Booking.Status.PENDING:
+        raise BookingStateError(
+            f"This booking is {booking.status}, not pending: it cannot be declined."
+        )
+    _decide(booking, Booking.Status.DECLINED, declined_by, reason)
+    BookingDecision.objects.create(
+        booking=booking, kind=Kind.DECLINED, decided_by=declined_by, note=reason
+    )
+    transaction.on_commit(lambda: _notify(booking.pk, Kind.DECLINED))
+    return booking
+
+
+def _can_cancel(user, booking: Booking) -> bool:
+    return user.has_perm("bookings.cancel_booking", booking)
+
+
+@transaction.atomic
+def booking_cancel(
+    *,
+    booking: Booking,
+    cancelled_by,
+    reason: str = "",
+    slot_id: int | None = None,
+    from_date: dt.date | None = None,
+) -> list[int]:
+    """Cancel the series (default), one occurrence (`slot_id`) or every date
+    from `from_date` on. Only future dates are cancelled. Returns the ids of
+    approved slots freed; slots_cancelled is sent with them after commit."""
+    if not _can_cancel(cancelled_by, booking):
+        raise PermissionDenied("You can only cancel your own organisation's bookings.")
+    is_manager = cancelled_by.has_perm("bookings.decide_booking", booking)
+    if is_manager and not _is_member(cancelled_by, booking) and not reason.strip():
+        raise BookingInvalid("Give a reason: the partner will see it.", field="reason")
+    booking = _reload_locked(booking)
+    if booking.status not in (Booking.Status.PENDING, Booking.Status.APPROVED):
+        raise BookingStateError(
+            f"This booking is {booking.status}: there is nothing to cancel."
+        )
+    slots = _slots_to_cancel(booking, slot_id, from_date)
+    freed = _cancel_slots(booking, slots, reason)
+    kind = _cancel_kind(slot_id, from_date)
+    if not booking.slots.filter(state=Slot.State.PLANNED).exists():
+        _decide(booking, Booking.Status.CANCELLED, cancelled_by, reason)
+    elif booking.status == Booking.Status.APPROVED:
+        _store_quote(booking)
+    dates = sorted(
+        {
+            s.starts_at.astimezone(booking.room.site.zoneinfo).date().isoformat()
+            for s in slots
+        }
+    )
+    BookingDecision.objects.create(
+        booking=booking, kind=kind, decided_by=cancelled_by, note=reason, dates=dates
+    )
+    transaction.on_commit(lambda: _after_cancel(booking.pk, freed, reason, dates))
+    return freed
+
+
+def _is_member(user, booking: Booking) -> bool:
+    return booking.partner.memberships.filter(user=user).exists()
+
+
+def _cancel_kind(slot_id, from_date) -> str:
+    if slot_id:
+        return Kind.OCCURRENCE_CANCELLED
+    return Kind.CANCELLED_FROM if from_date else Kind.CANCELLED
+
+
+def _slots_to_cancel(booking: Booking, slot_id, from_date) -> list[Slot]:
+    qs = booking.slots.filter(state=Slot.State.PLANNED, starts_at__gt=timezone.now())
+    if slot_id is not None:
+        qs = qs.filter(pk=slot_id)
+    if from_date is not None:
+        start, _ = _local_midnight(booking, from_date)
+        qs = qs.filter(starts_at__gte=start)
+    slots = list(qs)
+    if not slots:
+        field = "slot_id" if slot_id else "from_date" if from_date else None
+        raise BookingInvalid("There is no future date to cancel there.", field=field)
+    return slots
+
+
+def _local_midnight(booking: Booking, day: dt.date):
+    return local_day_bounds(day, booking.room.site)
+
+
+def _cancel_slots(booking: Booking, slots: list[Slot], reason: str) -> list[int]:
+    freed = [s.pk for s in slots if s.is_active]
+    for slot in slots:
+        slot.state, slot.is_active = Slot.State.CANCELLED, False
+        slot.note = (reason or "Cancelled")[:200]
+    Slot.objects.bulk_update(slots, ["state", "is_active", "note"])
+    scheduling.occurrences_cancel(
+        event=booking.event, spans=[(s.original_start, s.ends_at) for s in slots]
+    )
+    return freed
+
+
+def _after_cancel(
+    booking_id: int, freed: list[int], reason: str, dates: list[str]
+) -> None:
+    if freed:
+        slots_cancelled.send(
+            sender=Booking, slot_ids=freed, reason=reason or "Booking cancelled"
+        )
+    _notify(booking_id, Kind.CANCELLED, dates=dates)
+
+
+def _notify(booking_id: int, kind: str, dates=None) -> None:
+    from bookings.notifications import notify_decision
+
+    notify_decision(booking_id=booking_id, kind=kind, dates=dates)

@@ -1,0 +1,178 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from schedule.models import Occurrence
+
+from bookings.errors import BookingConflict, BookingInvalid, BookingStateError
+from bookings.models import Booking, BookingDecision, Slot
+from bookings.services import booking_approve, booking_cancel, booking_decline
+from bookings.signals import slots_cancelled
+from hub.errors import PermissionDenied
+from tests.bookings.conftest import weekly
+
+
+def test_approve_activates_slots_stores_quote_and_audits(request_booking, manager):
+    booking = request_booking(recurrence=weekly(count=3))
+    booking_approve(booking=booking, approved_by=manager, note="Welcome")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.APPROVED
+    assert booking.slots.filter(is_active=True).count() == 3
+    assert booking.quote_pence == 3 * 6000  # 2 h at £30/h evening rate
+    decision = booking.decisions.last()
+    assert (decision.kind, decision.decided_by, decision.note) == (
+        "approved",
+        manager,
+        "Welcome",
+    )
+    assert booking.history.filter(status="approved").exists()
+
+
+def test_approve_rechecks_clashes_that_appeared_since_the_request(
+    request_booking, manager
+):
+    first = request_booking(recurrence=weekly(count=3), title="Chess")
+    second = request_booking(recurrence=weekly(count=3), title="Yoga")
+    booking_approve(booking=first, approved_by=manager)
+    with pytest.raises(BookingConflict) as exc:
+        booking_approve(booking=second, approved_by=manager)
+    assert [d["date"] for d in exc.value.details] == [
+        "2026-09-08",
+        "2026-09-15",
+        "2026-09-22",
+    ]
+    assert not second.slots.filter(is_active=True).exists()
+
+
+def test_approve_all_but_clashing_dates_makes_visible_exceptions(
+    request_booking, manager, django_capture_on_commit_callbacks
+):
+    booking_approve(
+        booking=request_booking(first_day=dt.date(2026, 9, 15), title="Chess"),
+        approved_by=manager,
+    )
+    series = request_booking(recurrence=weekly(count=3), allow_clashes=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_approve(booking=series, approved_by=manager, except_clashes=True)
+    states = {s.starts_at.date(): s.state for s in series.slots.all()}
+    assert states[dt.date(2026, 9, 15)] == Slot.State.EXCLUDED
+    assert series.slots.filter(is_active=True).count() == 2
+    assert Occurrence.objects.get(event=series.event).cancelled
+    decision = series.decisions.last()
+    assert decision.kind == BookingDecision.Kind.APPROVED_EXCEPT
+    assert decision.dates == ["2026-09-15"]
+    assert "Not approved (clash)" in mail.outbox[-1].body
+
+
+def test_approving_a_declined_booking_is_a_409_state_error(request_booking, manager):
+    booking = request_booking()
+    booking_decline(booking=booking, declined_by=manager, reason="Hall being painted")
+    with pytest.raises(BookingStateError) as exc:
+        booking_approve(booking=booking, approved_by=manager)
+    assert exc.value.status_code == 409
+    assert Booking.objects.get().status == "declined"
+
+
+def test_decline_needs_a_reason_and_emails_the_partner(
+    request_booking, manager, partner, django_capture_on_commit_callbacks
+):
+    booking = request_booking()
+    with pytest.raises(BookingInvalid):
+        booking_decline(booking=booking, declined_by=manager, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_decline(
+            booking=booking, declined_by=manager, reason="Hall being painted"
+        )
+    assert partner.contact_email in mail.outbox[-1].to
+    assert "Hall being painted" in mail.outbox[-1].body
+
+
+def test_approve_refuses_when_the_partner_was_suspended_meanwhile(
+    request_booking, manager, partner
+):
+    booking = request_booking()
+    partner.status = "suspended"
+    partner.save()
+    with pytest.raises(BookingInvalid):
+        booking_approve(booking=booking, approved_by=manager)
+
+
+def test_approve_refuses_when_insurance_lapsed_meanwhile(
+    request_booking, manager, partner
+):
+    booking = request_booking(recurrence=weekly(count=3))
+    partner.documents.update(expires_on=dt.date(2026, 9, 10))
+    with pytest.raises(BookingInvalid) as exc:
+        booking_approve(booking=booking, approved_by=manager)
+    assert {d["code"] for d in exc.value.details} == {"insurance"}
+
+
+def _receive():
+    got = []
+
+    def receiver(sender, slot_ids, reason, **kwargs):
+        got.append((sorted(slot_ids), reason))
+
+    slots_cancelled.connect(receiver, weak=False)
+    return got, receiver
+
+
+def test_cancel_one_occurrence_frees_it_at_once_and_signals(
+    request_booking, manager, partner_user, django_capture_on_commit_callbacks
+):
+    booking = request_booking(recurrence=weekly(count=3))
+    booking_approve(booking=booking, approved_by=manager)
+    middle = booking.slots.order_by("starts_at")[1]
+    got, receiver = _receive()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            booking_cancel(
+                booking=booking, cancelled_by=partner_user, slot_id=middle.pk
+            )
+    finally:
+        slots_cancelled.disconnect(receiver)
+    assert got == [([middle.pk], "Booking cancelled")]
+    middle.refresh_from_db()
+    assert (middle.state, middle.is_active) == (Slot.State.CANCELLED, False)
+    booking.refresh_from_db()
+    assert booking.status == "approved"
+    assert booking.quote_pence == 2 * 6000
+    request_booking(first_day=dt.date(2026, 9, 15), title="Takes the freed evening")
+
+
+def test_cancel_all_from_a_date(request_booking, manager, partner_user):
+    booking = request_booking(recurrence=weekly(count=4))
+    booking_approve(booking=booking, approved_by=manager)
+    booking_cancel(
+        booking=booking, cancelled_by=partner_user, from_date=dt.date(2026, 9, 22)
+    )
+    assert booking.slots.filter(is_active=True).count() == 2
+    assert booking.decisions.last().dates == ["2026-09-22", "2026-09-29"]
+
+
+def test_manager_cancels_series_with_a_reason(request_booking, manager):
+    booking = request_booking(recurrence=weekly(count=2))
+    booking_approve(booking=booking, approved_by=manager)
+    with pytest.raises(BookingInvalid):
+        booking_cancel(booking=booking, cancelled_by=manager)
+    booking_cancel(booking=booking, cancelled_by=manager, reason="Flooded hall")
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert booking.decision_note == "Flooded hall"
+
+
+def test_cannot_cancel_someone_elses_booking(
+    request_booking, other_partner_user, other_manager
+):
+    booking = request_booking()
+    for user in (other_partner_user, other_manager):
+        with pytest.raises(PermissionDenied):
+            booking_cancel(booking=booking, cancelled_by=user, reason="x")
+    assert Booking.objects.get().status == "pending"
+
+
+def test_cannot_cancel_a_declined_booking(request_booking, manager, partner_user):
+    booking = request_booking()
+    booking_decline(booking=booking, declined_by=manager, reason="No")
+    with pytest.raises(BookingStateError):
+        booking_cancel(booking=booking, cancelled_by=partner_user)
