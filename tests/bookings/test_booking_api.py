@@ -276,13 +276,13 @@ def test_unknown_room_availability_is_404(api, partner_user):
 def test_site_availability_is_constant_in_queries(
     api, site, partner_user, manager, request_booking, django_assert_max_num_queries
 ):
-    for i in range(3):
+    for _i in range(3):
         RoomFactory(site=site)
     query = {"from": "2026-09-07", "to": "2026-09-13"}
     api(partner_user, "get", "list")
     with django_assert_max_num_queries(9):
         api(partner_user, "get", "site-availability", site.pk, query=query)
-    for i in range(9):
+    for _i in range(9):
         room = RoomFactory(site=site)
         booking_approve(
             booking=request_booking(room=room, recurrence=weekly(count=2)),
