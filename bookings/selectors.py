@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bookings import conflicts
-from bookings.compliance import insured_days
+from bookings.compliance import insurance_expiries, insured_on
 from bookings.conflicts import Interval
 from bookings.models import Booking, BookingDecision, Slot
 from bookings.rules import partner_ids_for
@@ -142,7 +142,11 @@ def approval_queue(*, user) -> list[QueueRow]:
         )
     )
     active = _active_slots_near(bookings)
-    return [_queue_row(b, active.get(b.room_id, [])) for b in bookings]
+    expiries = insurance_expiries(partner_ids={b.partner_id for b in bookings})
+    return [
+        _queue_row(b, active.get(b.room_id, []), expiries[b.partner_id])
+        for b in bookings
+    ]
 
 
 def _active_slots_near(bookings: list[Booking]) -> dict[int, list[Slot]]:
@@ -163,15 +167,15 @@ def _active_slots_near(bookings: list[Booking]) -> dict[int, list[Slot]]:
     return by_room
 
 
-def _queue_row(booking: Booking, active: list[Slot]) -> QueueRow:
+def _queue_row(booking: Booking, active: list[Slot], expiries: list) -> QueueRow:
     zone = booking.room.site.zoneinfo
     new = [Interval(s.buffered_start, s.buffered_end, s) for s in booking.planned]
     old = [Interval(s.buffered_start, s.buffered_end, s) for s in active]
     pairs = [(a.ref, b.ref) for a, b in conflicts.clashes(new, old)]
-    days = [s.starts_at.astimezone(zone).date() for s in booking.planned]
-    insured = insured_days(partner=booking.partner, days=days) if days else set()
     uninsured = [
-        s for s, d in zip(booking.planned, days, strict=True) if d not in insured
+        s
+        for s in booking.planned
+        if not insured_on(expiries, s.starts_at.astimezone(zone).date())
     ]
     return QueueRow(
         booking=booking,
@@ -229,3 +233,9 @@ def month_totals(*, slots: QuerySet[Slot]) -> list[MonthTotal]:
 
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def dashboard_panel_context(*, user, limit: int = 5) -> dict:
+    """Context for templates/bookings/_dashboard_panel.html. Two queries."""
+    pending = pending_for_manager(user=user)
+    return {"pending_bookings": list(pending[:limit]), "pending_count": pending.count()}

@@ -1,2 +1,19 @@
+from django.urls import path
+
+from bookings import views
+
 app_name = "bookings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.booking_mine, name="mine"),
+    path("request/", views.booking_request_view, name="request"),
+    path("queue/", views.booking_queue, name="queue"),
+    path("totals/", views.partner_totals, name="totals"),
+    path("<int:booking_id>/", views.booking_detail, name="detail"),
+    path("<int:booking_id>/cancel/", views.booking_cancel_view, name="cancel"),
+    path("<int:booking_id>/approve/", views.booking_approve_view, name="approve"),
+    path("<int:booking_id>/decline/", views.booking_decline_view, name="decline"),
+    path("sites/", views.site_list, name="sites"),
+    path("sites/<int:site_id>/week/", views.site_week, name="site-week"),
+    path("sites/<int:site_id>/sheet/", views.caretaker_sheet, name="sheet"),
+    path("sites/<int:site_id>/totals/", views.site_totals, name="site-totals"),
+]

@@ -2,13 +2,14 @@
 
 from bookings.services.decisions import booking_approve, booking_cancel, booking_decline
 from bookings.services.locks import room_lock
-from bookings.services.requests import When, booking_request
+from bookings.services.requests import When, booking_preview, booking_request
 
 __all__ = [
     "When",
     "booking_approve",
     "booking_cancel",
     "booking_decline",
+    "booking_preview",
     "booking_request",
     "room_lock",
 ]

@@ -284,3 +284,51 @@ def _notify_requested(booking_id: int) -> None:
     from bookings.notifications import notify_requested
 
     notify_requested(booking_id=booking_id)
+
+
+@dataclass
+class Preview:
+    """What a request would book, without saving anything."""
+
+    occs: list[Occ]
+    skipped: dict[dt.datetime, str]
+    issues: list[Issue]
+    price: pricing.Price
+
+    def rows(self, zone) -> list[dict]:
+        by_start: dict[dt.datetime, list[str]] = {}
+        for issue in self.issues:
+            by_start.setdefault(issue.start, []).append(issue.message)
+        return [
+            {
+                # Naive wall-clock times for display (see bookings_tags.local).
+                "start": o.start.astimezone(zone).replace(tzinfo=None),
+                "end": o.end.astimezone(zone).replace(tzinfo=None),
+                "skipped": self.skipped.get(o.start, ""),
+                "problems": by_start.get(o.start, []),
+            }
+            for o in self.occs
+        ]
+
+
+def booking_preview(
+    *,
+    room,
+    partner: Partner,
+    when: When,
+    expected_attendees: int,
+    term_time_only: bool = False,
+) -> Preview:
+    """Dates, problems and price quote of a request. Read-only."""
+    check_basics(room=room, when=when, expected_attendees=expected_attendees)
+    occs, skipped = expand(room=room, when=when, term_time_only=term_time_only)
+    running = [o for o in occs if o.start not in skipped]
+    issues = occurrence_issues(room=room, partner=partner, occs=running)
+    zone = room.site.zoneinfo
+    prices = [
+        pricing.occurrence_price(
+            room=room, partner=partner, start=o.start, end=o.end, zone=zone
+        )
+        for o in running
+    ]
+    return Preview(occs, skipped, issues, pricing.total(prices))

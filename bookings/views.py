@@ -1,0 +1,257 @@
+"""Booking pages. Thin: a form parses, a service acts, then redirect."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bookings import selectors
+from bookings.availability import site_availability
+from bookings.forms import (
+    ApproveForm,
+    BookingRequestForm,
+    CancelForm,
+    DayForm,
+    ReasonForm,
+)
+from bookings.models import Slot
+from bookings.rules import partner_ids_for
+from bookings.services import (
+    booking_approve,
+    booking_cancel,
+    booking_decline,
+    booking_preview,
+    booking_request,
+)
+from hub.errors import DomainError
+from hub.errors import PermissionDenied as DomainPermissionDenied
+from hub.models import Site
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise DjangoPermissionDenied
+
+
+def _booking(request, booking_id: int, perm: str = "bookings.view_booking"):
+    try:
+        return selectors.booking_get(
+            booking_id=booking_id, user=request.user, perm=perm
+        )
+    except DomainPermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
+
+
+def _initial_from_query(request) -> dict:
+    keys = ("room", "first_day", "start_time", "end_time")
+    return {k: request.GET[k] for k in keys if request.GET.get(k)}
+
+
+@login_required
+def booking_request_view(request):
+    _require(request.user, "bookings.request_booking")
+    form = BookingRequestForm(
+        request.POST or None, user=request.user, initial=_initial_from_query(request)
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "send" in request.POST:
+                booking = booking_request(
+                    requested_by=request.user,
+                    title=form.cleaned_data["title"],
+                    purpose=form.cleaned_data["purpose"],
+                    setup_notes=form.cleaned_data["setup_notes"],
+                    allow_clashes=form.cleaned_data["allow_clashes"],
+                    **form.service_kwargs(),
+                )
+                messages.success(
+                    request,
+                    "Request sent. The school's business manager will reply by email.",
+                )
+                return redirect("bookings:detail", booking.pk)
+            preview = booking_preview(**form.service_kwargs())
+        except DomainError as exc:
+            form.add_domain_error(exc)
+    rows = preview.rows(form.cleaned_data["room"].site.zoneinfo) if preview else None
+    return render(
+        request,
+        "bookings/booking_request.html",
+        {"form": form, "preview": preview, "rows": rows},
+    )
+
+
+@login_required
+def booking_mine(request):
+    bookings = selectors.booking_list(user=request.user).filter(
+        partner_id__in=_partner_ids(request.user)
+    )
+    return render(request, "bookings/booking_mine.html", {"bookings": bookings})
+
+
+def _partner_ids(user) -> set[int]:
+    return partner_ids_for(user)
+
+
+@login_required
+def booking_detail(request, booking_id: int):
+    booking = _booking(request, booking_id)
+    context = {
+        "booking": booking,
+        "zone": booking.room.site.zoneinfo,
+        "slots": selectors.booking_detail_slots(booking=booking),
+        "decisions": selectors.booking_decisions(booking=booking),
+        "can_cancel": request.user.has_perm("bookings.cancel_booking", booking),
+        "can_decide": request.user.has_perm("bookings.decide_booking", booking),
+        "now": timezone.now(),
+        "cancel_form": CancelForm(),
+        "planned": Slot.State.PLANNED,
+        "is_open": booking.status in ("pending", "approved"),
+    }
+    return render(request, "bookings/booking_detail.html", context)
+
+
+@login_required
+@require_POST
+def booking_cancel_view(request, booking_id: int):
+    booking = _booking(request, booking_id, "bookings.cancel_booking")
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            booking_cancel(
+                booking=booking, cancelled_by=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Cancelled. The time is free for others to book.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Check the date and try again.")
+    return redirect("bookings:detail", booking.pk)
+
+
+@login_required
+def booking_queue(request):
+    _require(request.user, "bookings.view_queue")
+    rows = selectors.approval_queue(user=request.user)
+    return render(
+        request,
+        "bookings/booking_queue.html",
+        {"rows": rows, "approve_form": ApproveForm(), "decline_form": ReasonForm()},
+    )
+
+
+@login_required
+@require_POST
+def booking_approve_view(request, booking_id: int):
+    booking = _booking(request, booking_id, "bookings.decide_booking")
+    form = ApproveForm(request.POST)
+    form.is_valid()
+    try:
+        booking_approve(booking=booking, approved_by=request.user, **form.cleaned_data)
+        messages.success(request, f"Approved: {booking.title}.")
+    except DomainError as exc:
+        details = " ".join(d["message"] for d in exc.details)
+        messages.error(request, f"Not approved. {exc.message} {details}")
+    return redirect("bookings:queue")
+
+
+@login_required
+@require_POST
+def booking_decline_view(request, booking_id: int):
+    booking = _booking(request, booking_id, "bookings.decide_booking")
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for declining: the partner will see it.")
+        return redirect("bookings:queue")
+    try:
+        booking_decline(
+            booking=booking,
+            declined_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"Declined: {booking.title}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("bookings:queue")
+
+
+def _week_start(request, zone) -> dt.date:
+    form = DayForm(request.GET)
+    day = form.cleaned_data.get("day") if form.is_valid() else None
+    day = day or timezone.localdate(timezone=zone)
+    return day - dt.timedelta(days=day.weekday())
+
+
+@login_required
+def site_week(request, site_id: int):
+    _require(request.user, "bookings.view_availability")
+    site = get_object_or_404(Site, pk=site_id)
+    start = _week_start(request, site.zoneinfo)
+    rooms = list(site.rooms.filter(is_bookable=True))
+    grid = site_availability(
+        site=site, rooms=rooms, start=start, end=start + dt.timedelta(days=6)
+    )
+    days = [start + dt.timedelta(days=i) for i in range(7)]
+    context = {
+        "site": site,
+        "grid": grid,
+        "days": days,
+        "prev": start - dt.timedelta(days=7),
+        "next": start + dt.timedelta(days=7),
+        "request_url": reverse("bookings:request"),
+        "can_request": request.user.has_perm("bookings.request_booking"),
+    }
+    return render(request, "bookings/site_week.html", context)
+
+
+@login_required
+def site_list(request):
+    _require(request.user, "bookings.view_availability")
+    return render(request, "bookings/site_list.html", {"sites": Site.objects.all()})
+
+
+@login_required
+def caretaker_sheet(request, site_id: int):
+    site = get_object_or_404(Site, pk=site_id)
+    _require(request.user, "bookings.view_sheet", site)
+    form = DayForm(request.GET)
+    day = (
+        form.cleaned_data.get("day") if form.is_valid() else None
+    ) or timezone.localdate(timezone=site.zoneinfo)
+    slots = selectors.sheet_slots(site=site, day=day)
+    context = {
+        "site": site,
+        "day": day,
+        "slots": slots,
+        "zone": site.zoneinfo,
+        "form": form,
+    }
+    return render(request, "bookings/site_sheet.html", context)
+
+
+@login_required
+def partner_totals(request):
+    slots = Slot.objects.filter(booking__partner_id__in=_partner_ids(request.user))
+    totals = selectors.month_totals(slots=slots)
+    return render(
+        request,
+        "bookings/totals.html",
+        {"totals": totals, "title": "Your room hire by month"},
+    )
+
+
+@login_required
+def site_totals(request, site_id: int):
+    site = get_object_or_404(Site, pk=site_id)
+    _require(request.user, "bookings.view_site_totals", site)
+    totals = selectors.month_totals(slots=Slot.objects.filter(room__site=site))
+    return render(
+        request,
+        "bookings/totals.html",
+        {"totals": totals, "title": f"Room hire at {site.name} by month", "site": site},
+    )
