@@ -20,8 +20,10 @@ def navigation(request) -> dict:
     if user.is_authenticated:
         if user.has_perm("hub.view_dashboard"):
             links.append(_link("Manager dashboard", "hub:dashboard"))
+            links.append(_link("Booking requests", "bookings:queue"))
         if user.partner_memberships.exists():
             links.append(_link("Your organisation", "partners:mine"))
+            links.append(_link("Your bookings", "bookings:mine"))
         if hasattr(user, "household"):
             links.append(_link("Your family", "activities:household"))
     return {"nav_links": [link for link in links if link]}
