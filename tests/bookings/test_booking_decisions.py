@@ -176,3 +176,32 @@ def test_cannot_cancel_a_declined_booking(request_booking, manager, partner_user
     booking_decline(booking=booking, declined_by=manager, reason="No")
     with pytest.raises(BookingStateError):
         booking_cancel(booking=booking, cancelled_by=partner_user)
+
+
+def test_allow_clashes_still_refuses_when_every_date_clashes(request_booking, manager):
+    booking_approve(
+        booking=request_booking(recurrence=weekly(count=2)), approved_by=manager
+    )
+    with pytest.raises(BookingConflict):
+        request_booking(recurrence=weekly(count=2), allow_clashes=True)
+    assert Booking.objects.count() == 1
+
+
+def test_manager_cancellation_emails_partner_and_requester_in_local_time(
+    request_booking, manager, partner, partner_user, django_capture_on_commit_callbacks
+):
+    booking = request_booking(recurrence=weekly(until=dt.date(2026, 11, 10)))
+    booking_approve(booking=booking, approved_by=manager)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(
+            booking=booking,
+            cancelled_by=manager,
+            reason="Boiler broken",
+            from_date=dt.date(2026, 11, 3),
+        )
+    message = mail.outbox[-1]
+    assert sorted(message.to) == sorted([partner.contact_email, partner_user.email])
+    assert "2026-11-03, 2026-11-10" in message.body
+    assert "Tue 10 Nov 2026, 18:00 to 20:00 - Cancelled: Boiler broken" in message.body
+    assert "Boiler broken" in message.subject or "Boiler broken" in message.body
