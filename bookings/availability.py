@@ -10,6 +10,8 @@ queries whatever the number of rooms, days or slots.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from bookings.conflicts import Interval, subtract
 from bookings.models import Slot
 from hub.calendar_dates import closed_days
@@ -21,6 +23,7 @@ MAX_DAYS = 31
 class DayAvailability:
     day: dt.date
     closed_reason: str = ""
+    past: bool = False
     opening: Interval | None = None
     free: list[Interval] = field(default_factory=list)
     busy: list[Interval] = field(default_factory=list)
@@ -55,11 +58,12 @@ def site_availability(
     for room_id, bs, be, s, e in slots:
         by_room.setdefault(room_id, []).append((bs, be, s, e))
     days = days_between(start, end)
+    now = _next_quarter_hour(timezone.now())
     return [
         RoomAvailability(
             room,
             [
-                _day(room, d, hours, closed, by_room.get(room.pk, []), zone)
+                _day(room, d, hours, closed, by_room.get(room.pk, []), zone, now)
                 for d in days
             ],
         )
@@ -67,16 +71,24 @@ def site_availability(
     ]
 
 
-def _day(room, day, hours, closed, slots, zone) -> DayAvailability:
+def _next_quarter_hour(value: dt.datetime) -> dt.datetime:
+    """Free time in the past cannot be booked: windows start from here."""
+    value = value.replace(second=0, microsecond=0)
+    return value + dt.timedelta(minutes=-value.minute % 15)
+
+
+def _day(room, day, hours, closed, slots, zone, now) -> DayAvailability:
     if day in closed:
         return DayAvailability(day, closed_reason=closed[day])
     opening = hours.get(day.weekday())
     if opening is None:
         return DayAvailability(day, closed_reason="Not open to the community")
     window = Interval(
-        dt.datetime.combine(day, opening.opens_at, tzinfo=zone),
+        max(dt.datetime.combine(day, opening.opens_at, tzinfo=zone), now),
         dt.datetime.combine(day, opening.closes_at, tzinfo=zone),
     )
+    if window.end <= window.start:
+        return DayAvailability(day, past=True)
     setup = dt.timedelta(minutes=room.setup_buffer_minutes)
     cleardown = dt.timedelta(minutes=room.cleardown_buffer_minutes)
     blocked = [Interval(bs - cleardown, be + setup) for bs, be, _s, _e in slots]

@@ -8,6 +8,7 @@ relative to today, so the demo never goes stale.
 import datetime as dt
 from collections.abc import Callable
 
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from bookings.compliance import insured_days
@@ -90,7 +91,15 @@ class _Seeder:
 
 
 def seed_demo_bookings(*, progress: Progress | None = None) -> None:
-    progress = progress or (lambda message: None)
+    """Demo data sends no real email: the services' notifications go to an
+    in-memory outbox while seeding."""
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+    ):
+        _seed(progress or (lambda message: None))
+
+
+def _seed(progress: Progress) -> None:
     if Booking.objects.exists():
         progress("Bookings already exist: left as they are")
         return

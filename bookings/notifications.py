@@ -37,6 +37,10 @@ def occurrence_lines(booking: Booking) -> list[str]:
     return lines
 
 
+def _state_label(slot: Slot) -> str:
+    return "Skipped" if slot.state == Slot.State.SKIPPED else slot.get_state_display()
+
+
 def _body(booking: Booking, intro: str, note: str = "") -> str:
     parts = [
         intro,

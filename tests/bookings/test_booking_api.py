@@ -298,3 +298,19 @@ def test_member_of_two_partners_must_choose(api, room, partner_user):
     response = api(partner_user, "post", "list", data=_payload(room))
     assert response.status_code == 400
     assert "partner" in response.json()["error"]["fields"]
+
+
+def test_availability_today_starts_from_now(api, room, partner_user, time_machine):
+    time_machine.move_to(
+        dt.datetime(2026, 9, 8, 16, 5, tzinfo=dt.UTC), tick=False
+    )  # 17:05 BST
+    response = api(
+        partner_user,
+        "get",
+        "room-availability",
+        room.pk,
+        query={"from": "2026-09-07", "to": "2026-09-08"},
+    )
+    days = response.json()[0]["days"]
+    assert days[0]["free"] == []  # Monday is over
+    assert days[1]["free"][0]["starts_at"] == "2026-09-08T17:15:00+01:00"
