@@ -30,6 +30,7 @@ from bookings.services import (
     booking_approve,
     booking_cancel,
     booking_decline,
+    booking_occurrence_move,
     booking_request,
 )
 from hub.errors import DomainError, NotFound, PermissionDenied
@@ -364,6 +365,56 @@ class BookingCancelApi(APIView):
             booking_id=booking_id, user=request.user, perm="bookings.cancel_booking"
         )
         booking_cancel(booking=booking, cancelled_by=request.user, **data)
+        return _detail(selectors.booking_get(booking_id=booking_id, user=request.user))
+
+
+class BookingOccurrenceMoveApi(APIView):
+    """Move one future date of a booking to another local date and time."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "BookingOccurrenceMoveInput"
+
+        slot_id = serializers.IntegerField(
+            help_text="The occurrence's id, from the booking's occurrences."
+        )
+        date = serializers.DateField(help_text="New local date.")
+        start_time = serializers.TimeField()
+        end_time = serializers.TimeField()
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: BookingDetailOutput},
+        operation_id="bookings_move_occurrence",
+        examples=[
+            OpenApiExample(
+                "Half term swap",
+                value={
+                    "slot_id": 42,
+                    "date": "2026-10-29",
+                    "start_time": "18:00",
+                    "end_time": "20:00",
+                    "reason": "Hall in use",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, booking_id: int):
+        data = _valid(self.InputSerializer, request.data)
+        booking = selectors.booking_get(
+            booking_id=booking_id, user=request.user, perm="bookings.cancel_booking"
+        )
+        booking_occurrence_move(
+            booking=booking,
+            moved_by=request.user,
+            slot_id=data["slot_id"],
+            day=data["date"],
+            start=data["start_time"],
+            end=data["end_time"],
+            reason=data["reason"],
+        )
         return _detail(selectors.booking_get(booking_id=booking_id, user=request.user))
 
 

@@ -22,6 +22,11 @@ urlpatterns = [
         name="cancel",
     ),
     path(
+        "bookings/<int:booking_id>/move/",
+        api.BookingOccurrenceMoveApi.as_view(),
+        name="move",
+    ),
+    path(
         "rooms/<int:room_id>/availability/",
         api.RoomAvailabilityApi.as_view(),
         name="room-availability",

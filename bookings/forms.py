@@ -171,3 +171,14 @@ class CancelForm(HubForm):
 
 class DayForm(HubForm):
     day = forms.DateField(widget=DATE, required=False, label="Date")
+
+
+class MoveForm(HubForm):
+    day = forms.DateField(widget=DATE, label="New date")
+    start_time = forms.TimeField(
+        widget=TIME, label="Start time", help_text="Local time at the school."
+    )
+    end_time = forms.TimeField(widget=TIME, label="End time")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reason"
+    )

@@ -87,6 +87,7 @@ class BookingDecision(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         CANCELLED_FROM = "cancelled_from", "Cancelled from a date"
         OCCURRENCE_CANCELLED = "occurrence_cancelled", "One date cancelled"
+        OCCURRENCE_MOVED = "occurrence_moved", "One date moved"
 
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="decisions"

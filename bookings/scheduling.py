@@ -198,3 +198,26 @@ def occurrences_cancel(
         for start, end in spans
         if start not in existing
     )
+
+
+def occurrence_move(
+    *,
+    event: Event,
+    original_start: dt.datetime,
+    original_end: dt.datetime,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> None:
+    """Record one occurrence as moved: a schedule Occurrence keeps the original
+    start (how it is matched to the rule) and holds the new times."""
+    Occurrence.objects.update_or_create(
+        event=event,
+        original_start=original_start,
+        defaults={
+            "title": event.title,
+            "start": start,
+            "end": end,
+            "original_end": original_end,
+            "cancelled": False,
+        },
+    )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("totals/", views.partner_totals, name="totals"),
     path("<int:booking_id>/", views.booking_detail, name="detail"),
     path("<int:booking_id>/cancel/", views.booking_cancel_view, name="cancel"),
+    path(
+        "<int:booking_id>/dates/<int:slot_id>/move/",
+        views.booking_move_view,
+        name="move",
+    ),
     path("<int:booking_id>/approve/", views.booking_approve_view, name="approve"),
     path("<int:booking_id>/decline/", views.booking_decline_view, name="decline"),
     path("sites/", views.site_list, name="sites"),

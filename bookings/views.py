@@ -17,6 +17,7 @@ from bookings.forms import (
     BookingRequestForm,
     CancelForm,
     DayForm,
+    MoveForm,
     ReasonForm,
 )
 from bookings.models import Slot
@@ -25,6 +26,7 @@ from bookings.services import (
     booking_approve,
     booking_cancel,
     booking_decline,
+    booking_occurrence_move,
     booking_preview,
     booking_request,
 )
@@ -132,6 +134,38 @@ def booking_cancel_view(request, booking_id: int):
     else:
         messages.error(request, "Check the date and try again.")
     return redirect("bookings:detail", booking.pk)
+
+
+@login_required
+def booking_move_view(request, booking_id: int, slot_id: int):
+    booking = _booking(request, booking_id, "bookings.cancel_booking")
+    slot = get_object_or_404(booking.slots, pk=slot_id, state=Slot.State.PLANNED)
+    zone = booking.room.site.zoneinfo
+    start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
+    initial = {"day": start.date(), "start_time": start.time(), "end_time": end.time()}
+    form = MoveForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking_occurrence_move(
+                booking=booking,
+                slot_id=slot.pk,
+                moved_by=request.user,
+                day=data["day"],
+                start=data["start_time"],
+                end=data["end_time"],
+                reason=data["reason"],
+            )
+            messages.success(request, "Date moved.")
+            return redirect("bookings:detail", booking.pk)
+        except DomainError as exc:
+            form.add_error(
+                "day" if exc.field not in form.fields else exc.field, exc.message
+            )
+            for detail in exc.details:
+                form.add_error(None, detail["message"])
+    context = {"booking": booking, "form": form, "original": start.replace(tzinfo=None)}
+    return render(request, "bookings/booking_move.html", context)
 
 
 @login_required

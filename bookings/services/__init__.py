@@ -2,6 +2,7 @@
 
 from bookings.services.decisions import booking_approve, booking_cancel, booking_decline
 from bookings.services.locks import room_lock
+from bookings.services.moves import booking_occurrence_move
 from bookings.services.requests import When, booking_preview, booking_request
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "booking_approve",
     "booking_cancel",
     "booking_decline",
+    "booking_occurrence_move",
     "booking_preview",
     "booking_request",
     "room_lock",

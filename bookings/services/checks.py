@@ -55,7 +55,7 @@ class Issue:
 
 
 def occurrence_issues(
-    *, room, partner, occs: list[Occ], exclude_booking_id=None
+    *, room, partner, occs: list[Occ], exclude_booking_id=None, exclude_slot_id=None
 ) -> list[Issue]:
     """Every per-date problem: past, opening hours, closure, insurance, clash."""
     if not occs:
@@ -65,7 +65,7 @@ def occurrence_issues(
         + _opening_hours(room, occs)
         + _closures(room, occs)
         + _insurance(room, partner, occs)
-        + _clashes(room, occs, exclude_booking_id)
+        + _clashes(room, occs, exclude_booking_id, exclude_slot_id)
     )
     return sorted(issues, key=lambda i: i.start)
 
@@ -138,7 +138,9 @@ def _insurance(room, partner, occs: list[Occ]) -> list[Issue]:
     ]
 
 
-def active_slots_overlapping(*, room, occs: list[Occ], exclude_booking_id=None):
+def active_slots_overlapping(
+    *, room, occs: list[Occ], exclude_booking_id=None, exclude_slot_id=None
+):
     """Approved (active) slots of `room` whose buffered range overlaps any of
     `occs`, each with `booking_title`. One query that returns only the
     clashing rows.
@@ -151,7 +153,7 @@ def active_slots_overlapping(*, room, occs: list[Occ], exclude_booking_id=None):
     """
     term = "(s.room_id = %s AND s.buffered_start < %s AND s.buffered_start > %s AND s.buffered_end > %s)"
     adapt = connection.ops.adapt_datetimefield_value
-    params: list = [exclude_booking_id or 0]
+    params: list = [exclude_booking_id or 0, exclude_slot_id or 0]
     for o in occs:
         params += [
             room.pk,
@@ -162,16 +164,21 @@ def active_slots_overlapping(*, room, occs: list[Occ], exclude_booking_id=None):
     sql = (
         "SELECT s.*, b.title AS booking_title FROM bookings_slot s "
         "JOIN bookings_booking b ON b.id = s.booking_id "
-        f"WHERE s.is_active AND s.booking_id <> %s AND ({' OR '.join([term] * len(occs))})"
+        f"WHERE s.is_active AND s.booking_id <> %s AND s.id <> %s AND ({' OR '.join([term] * len(occs))})"
     )
     return list(Slot.objects.raw(sql, params))
 
 
-def _clashes(room, occs: list[Occ], exclude_booking_id) -> list[Issue]:
+def _clashes(
+    room, occs: list[Occ], exclude_booking_id, exclude_slot_id=None
+) -> list[Issue]:
     existing = [
         Interval(s.buffered_start, s.buffered_end, s)
         for s in active_slots_overlapping(
-            room=room, occs=occs, exclude_booking_id=exclude_booking_id
+            room=room,
+            occs=occs,
+            exclude_booking_id=exclude_booking_id,
+            exclude_slot_id=exclude_slot_id,
         )
     ]
     new = [Interval(o.buffered_start, o.buffered_end, o) for o in occs]
@@ -189,3 +196,14 @@ def _clashes(room, occs: list[Occ], exclude_booking_id) -> list[Issue]:
 
 def _hm(value: dt.datetime, room) -> str:
     return f"{value.astimezone(room.site.zoneinfo):%H:%M}"
+
+
+def sibling_issues(*, occ: Occ, siblings: list[Occ]) -> list[Issue]:
+    """A moved date must not overlap the booking's own other dates (approved or
+    not: they become active together on approval)."""
+    mine = Interval(occ.buffered_start, occ.buffered_end)
+    return [
+        Issue(occ.start, "clash", "overlaps another date of this same booking.")
+        for other in siblings
+        if conflicts.overlaps(mine, Interval(other.buffered_start, other.buffered_end))
+    ][:1]

@@ -314,3 +314,22 @@ def test_availability_today_starts_from_now(api, room, partner_user, time_machin
     days = response.json()[0]["days"]
     assert days[0]["free"] == []  # Monday is over
     assert days[1]["free"][0]["starts_at"] == "2026-09-08T17:15:00+01:00"
+
+
+def test_move_an_occurrence_via_api(api, partner_user, manager, request_booking):
+    booking = request_booking(recurrence=weekly(count=2))
+    booking_approve(booking=booking, approved_by=manager)
+    slot = booking.slots.order_by("starts_at").first()
+    data = {
+        "slot_id": slot.pk,
+        "date": "2026-09-09",
+        "start_time": "18:00",
+        "end_time": "20:00",
+    }
+    response = api(partner_user, "post", "move", booking.pk, data=data)
+    assert response.status_code == 200, response.json()
+    assert response.json()["occurrences"][0]["starts_at"] == "2026-09-09T18:00:00+01:00"
+    bad = api(
+        partner_user, "post", "move", booking.pk, data={**data, "date": "2026-02-30"}
+    )
+    assert bad.status_code == 400

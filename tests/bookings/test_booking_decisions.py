@@ -9,7 +9,7 @@ from bookings.models import Booking, BookingDecision, Slot
 from bookings.services import booking_approve, booking_cancel, booking_decline
 from bookings.signals import slots_cancelled
 from hub.errors import PermissionDenied
-from tests.bookings.conftest import weekly
+from tests.bookings.conftest import london, weekly
 
 
 def test_approve_activates_slots_stores_quote_and_audits(request_booking, manager):
@@ -205,3 +205,91 @@ def test_manager_cancellation_emails_partner_and_requester_in_local_time(
     assert "2026-11-03, 2026-11-10" in message.body
     assert "Tue 10 Nov 2026, 18:00 to 20:00 - Cancelled: Boiler broken" in message.body
     assert "Boiler broken" in message.subject or "Boiler broken" in message.body
+
+
+def test_move_one_approved_date_checks_clashes_and_records_a_schedule_occurrence(
+    request_booking, manager, partner_user
+):
+    from bookings.services import booking_occurrence_move
+
+    series = request_booking(recurrence=weekly(count=3))
+    booking_approve(booking=series, approved_by=manager)
+    other = request_booking(first_day=dt.date(2026, 9, 17), title="Chess")
+    booking_approve(booking=other, approved_by=manager)
+    slot = series.slots.order_by("starts_at")[1]
+    with pytest.raises(BookingConflict):
+        booking_occurrence_move(
+            booking=series,
+            slot_id=slot.pk,
+            moved_by=partner_user,
+            day=dt.date(2026, 9, 17),
+            start=dt.time(19),
+            end=dt.time(21),
+        )
+    booking_occurrence_move(
+        booking=series,
+        slot_id=slot.pk,
+        moved_by=partner_user,
+        day=dt.date(2026, 9, 16),
+        start=dt.time(18, 30),
+        end=dt.time(20, 30),
+        reason="Hall in use",
+    )
+    slot.refresh_from_db()
+    assert slot.starts_at == london(2026, 9, 16, 18, 30)
+    assert slot.original_start == london(2026, 9, 15, 18)
+    occurrence = Occurrence.objects.get(event=series.event)
+    assert (occurrence.start, occurrence.cancelled) == (
+        london(2026, 9, 16, 18, 30),
+        False,
+    )
+    assert series.decisions.last().dates == ["2026-09-15", "2026-09-16"]
+
+
+def test_move_refuses_someone_elses_and_gap_times(
+    request_booking, manager, other_partner_user, partner_user, site
+):
+    from bookings.services import booking_occurrence_move
+
+    booking = request_booking()
+    slot = booking.slots.get()
+    with pytest.raises(PermissionDenied):
+        booking_occurrence_move(
+            booking=booking,
+            slot_id=slot.pk,
+            moved_by=other_partner_user,
+            day=dt.date(2026, 9, 9),
+            start=dt.time(18),
+            end=dt.time(20),
+        )
+    with pytest.raises(BookingInvalid) as exc:
+        booking_occurrence_move(
+            booking=booking,
+            slot_id=slot.pk,
+            moved_by=partner_user,
+            day=dt.date(2027, 3, 28),
+            start=dt.time(1, 30),
+            end=dt.time(3),
+        )
+    assert "There is no 01:30 on 28 March 2027" in exc.value.message
+    slot.refresh_from_db()
+    assert slot.starts_at == london(2026, 9, 8, 18)
+
+
+def test_a_pending_date_cannot_be_moved_onto_its_own_sibling(
+    request_booking, partner_user
+):
+    from bookings.services import booking_occurrence_move
+
+    booking = request_booking(recurrence=weekly(count=2))
+    first = booking.slots.order_by("starts_at").first()
+    with pytest.raises(BookingConflict) as exc:
+        booking_occurrence_move(
+            booking=booking,
+            slot_id=first.pk,
+            moved_by=partner_user,
+            day=dt.date(2026, 9, 15),
+            start=dt.time(19),
+            end=dt.time(20),
+        )
+    assert "same booking" in exc.value.details[0]["message"]

@@ -268,3 +268,23 @@ def test_totals_per_month(client, partner_user, manager, site, request_booking):
         "£60.00"
         in client.get(reverse("bookings:site-totals", args=[site.pk])).content.decode()
     )
+
+
+def test_partner_moves_a_date_from_the_page(
+    client, partner_user, manager, request_booking
+):
+    booking = request_booking(recurrence=weekly(count=2))
+    booking_approve(booking=booking, approved_by=manager)
+    slot = booking.slots.order_by("starts_at").first()
+    client.force_login(partner_user)
+    url = reverse("bookings:move", args=[booking.pk, slot.pk])
+    assert 'value="2026-09-08"' in client.get(url).content.decode()
+    bad = client.post(
+        url, {"day": "2026-09-15", "start_time": "18:00", "end_time": "20:00"}
+    )
+    assert (
+        "There is a problem" in bad.content.decode()
+    )  # clashes with its own next date
+    client.post(url, {"day": "2026-09-09", "start_time": "18:00", "end_time": "20:00"})
+    html = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+    assert "Moved</span> from Tue 8 Sep" in html
