@@ -308,6 +308,13 @@ class BookingApproveApi(APIView):
         request=InputSerializer,
         responses={200: BookingDetailOutput},
         operation_id="bookings_approve",
+        examples=[
+            OpenApiExample(
+                "Approve all but the clashing dates",
+                value={"note": "Welcome!", "except_clashes": True},
+                request_only=True,
+            )
+        ],
     )
     def post(self, request, booking_id: int):
         data = _valid(self.InputSerializer, request.data)
@@ -330,6 +337,13 @@ class BookingDeclineApi(APIView):
         request=InputSerializer,
         responses={200: BookingDetailOutput},
         operation_id="bookings_decline",
+        examples=[
+            OpenApiExample(
+                "Decline",
+                value={"reason": "The hall is being redecorated that week."},
+                request_only=True,
+            )
+        ],
     )
     def post(self, request, booking_id: int):
         data = _valid(self.InputSerializer, request.data)
@@ -358,6 +372,13 @@ class BookingCancelApi(APIView):
         request=InputSerializer,
         responses={200: BookingDetailOutput},
         operation_id="bookings_cancel",
+        examples=[
+            OpenApiExample(
+                "Cancel every date from half term",
+                value={"reason": "Group paused", "from_date": "2026-10-26"},
+                request_only=True,
+            )
+        ],
     )
     def post(self, request, booking_id: int):
         data = _valid(self.InputSerializer, request.data)

@@ -221,3 +221,20 @@ def occurrence_move(
             "cancelled": False,
         },
     )
+
+
+def ical_rrule(*, event: Event) -> dict | None:
+    """The event's rule as an iCalendar RRULE dict (None for a one-off),
+    bounded by UNTIL = end_recurring_period in UTC."""
+    if event.rule is None:
+        return None
+    params = dict(p.split(":") for p in event.rule.params.split(";") if ":" in p)
+    rrule_dict = {
+        "freq": event.rule.frequency.lower(),
+        "interval": int(params.get("interval", 1)),
+        "byday": params["byweekday"],
+        "until": event.end_recurring_period.astimezone(dt.UTC),
+    }
+    if "bysetpos" in params:
+        rrule_dict["bysetpos"] = int(params["bysetpos"])
+    return rrule_dict

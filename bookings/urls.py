@@ -9,6 +9,7 @@ urlpatterns = [
     path("queue/", views.booking_queue, name="queue"),
     path("totals/", views.partner_totals, name="totals"),
     path("<int:booking_id>/", views.booking_detail, name="detail"),
+    path("<int:booking_id>/calendar.ics", views.booking_ical_view, name="ical"),
     path("<int:booking_id>/cancel/", views.booking_cancel_view, name="cancel"),
     path(
         "<int:booking_id>/dates/<int:slot_id>/move/",

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import selectors
 from bookings.availability import site_availability
+from bookings.feeds import booking_ical
 from bookings.forms import (
     ApproveForm,
     BookingRequestForm,
@@ -116,6 +118,16 @@ def booking_detail(request, booking_id: int):
         "is_open": booking.status in ("pending", "approved"),
     }
     return render(request, "bookings/booking_detail.html", context)
+
+
+@login_required
+def booking_ical_view(request, booking_id: int):
+    booking = _booking(request, booking_id)
+    slots = selectors.booking_detail_slots(booking=booking)
+    body = booking_ical(booking=booking, slots=slots, host=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="booking-{booking.pk}.ics"'
+    return response
 
 
 @login_required
