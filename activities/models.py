@@ -1,1 +1,390 @@
-"""Family activities, households, sign-ups, attendance, referrals."""
+"""Family activities, households, sign-ups, attendance and referrals.
+
+An Activity runs in the slots of one approved Booking; each chosen Slot becomes
+a Session. Places are counted per "unit": the activity for whole-series
+sign-ups, the session for single-session sign-ups (see activities.capacity).
+"""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from hub.models import TimeStampedModel, validate_uk_postcode
+
+ACTIVE_SIGNUP_STATUSES = ("confirmed", "waitlisted", "awaiting_payment")
+
+
+def new_reference() -> str:
+    """A short code a family gives to a link worker (no 0/O/1/I confusion)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Activity(TimeStampedModel):
+    class Category(models.TextChoices):
+        PARENTING = "parenting", "Parenting"
+        COOKING = "cooking", "Cooking and food"
+        SPORT = "sport", "Sport and play"
+        LEARNING = "learning", "Homework and learning"
+        WELLBEING = "wellbeing", "Wellbeing"
+        ADVICE = "advice", "Advice and money"
+        HOLIDAY_CLUB = "holiday_club", "Holiday club"
+        ARTS = "arts", "Arts and crafts"
+
+    class Audience(models.TextChoices):
+        FAMILIES = "families", "Families together"
+        CHILDREN = "children", "Children"
+        CARERS = "carers", "Parents and carers"
+
+    class Eligibility(models.TextChoices):
+        OPEN = "open", "Open to all families"
+        ELIGIBLE = "eligible", "Eligible families only (free school meals)"
+        REFERRAL = "referral", "By referral only"
+
+    class SignupMode(models.TextChoices):
+        SERIES = "series", "Whole series"
+        SESSION = "session", "Single sessions"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="activities"
+    )
+    booking = models.ForeignKey(
+        "bookings.Booking", on_delete=models.PROTECT, related_name="activities"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    category = models.CharField(max_length=20, choices=Category)
+    audience = models.CharField(
+        max_length=10, choices=Audience, default=Audience.FAMILIES
+    )
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(help_text="Places per session (people).")
+    # In pence; 0 = free. Paid places are switched on by the payments issue.
+    price_pence = models.PositiveIntegerField(default=0)
+    eligibility = models.CharField(
+        max_length=10, choices=Eligibility, default=Eligibility.OPEN
+    )
+    signup_mode = models.CharField(
+        max_length=10, choices=SignupMode, default=SignupMode.SERIES
+    )
+    signup_opens_at = models.DateTimeField(null=True, blank=True)
+    signup_closes_at = models.DateTimeField(null=True, blank=True)
+    referral_places = models.PositiveIntegerField(default=0)
+    max_places_per_household = models.PositiveSmallIntegerField(null=True, blank=True)
+    accessibility_info = models.TextField(blank=True)
+    what_to_bring = models.TextField(blank=True)
+    languages = models.CharField(max_length=200, blank=True, default="English")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "cancelled"]),
+                name="activity_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="activity_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(referral_places__lte=models.F("capacity")),
+                name="activity_referral_places_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
+                | Q(max_age__gte=models.F("min_age")),
+                name="activity_age_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_pence == 0
+
+    @property
+    def is_series(self) -> bool:
+        return self.signup_mode == self.SignupMode.SERIES
+
+
+class Session(models.Model):
+    """One occurrence of an activity, in one approved booking slot."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="sessions"
+    )
+    slot = models.ForeignKey(
+        "bookings.Slot", on_delete=models.PROTECT, related_name="sessions"
+    )
+    # Copied from the slot so listings filter and sort without a join.
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.SCHEDULED)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "slot"], name="session_unique_slot"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "cancelled"]),
+                name="session_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.activity}: {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class Household(TimeStampedModel):
+    """A family: carers and children. One per user account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="household",
+    )
+    name = models.CharField(max_length=120, help_text="For example 'The Khan family'.")
+    reference = models.CharField(max_length=8, unique=True, default=new_reference)
+    postcode = models.CharField(
+        max_length=8, blank=True, validators=[validate_uk_postcode]
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    languages = models.CharField(max_length=200, blank=True)
+    consent_contact = models.BooleanField(default=False)
+    consent_photos = models.BooleanField(default=False)
+    # Eligibility (free school meals): the family may say so, only school
+    # staff or a link worker may verify it.
+    fsm_claimed = models.BooleanField(default=False)
+    fsm_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fsm_verified_at = models.DateTimeField(null=True, blank=True)
+    deletion_requested_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_fsm_eligible(self) -> bool:
+        return self.fsm_verified_at is not None
+
+
+class HouseholdMember(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CARER = "carer", "Parent or carer"
+        CHILD = "child", "Child"
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members"
+    )
+    kind = models.CharField(max_length=5, choices=Kind)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    relationship = models.CharField(
+        max_length=60, blank=True, help_text="For example mother, grandad, son."
+    )
+    medical_notes = models.TextField(blank=True, help_text="Medical needs, allergies.")
+    send_notes = models.TextField(
+        blank=True, help_text="Special educational needs or disabilities."
+    )
+
+    class Meta:
+        ordering = ["kind", "date_of_birth", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["carer", "child"]), name="member_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        dob = self.date_of_birth
+        if dob is None:
+            return None
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class Referral(TimeStampedModel):
+    """A link worker refers a household to an activity."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        USED = "used", "Signed up"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="referrals"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="referrals"
+    )
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "activity"],
+                condition=Q(status__in=["open", "used"]),
+                name="referral_one_active_per_household_activity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} -> {self.activity}"
+
+
+class SignUp(TimeStampedModel):
+    """A household's place (or waitlist place) for some of its members.
+
+    `session` is empty for a whole-series sign-up. Waitlist order is arrival
+    order, i.e. the primary key: rows are inserted while the unit is locked.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waitlist"
+        AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+        CANCELLED = "cancelled", "Cancelled"
+        DECLINED = "declined", "Declined the place"
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="signups"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="signups"
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signups",
+    )
+    members = models.ManyToManyField(HouseholdMember, related_name="signups")
+    places = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=Status)
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signups",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "confirmed",
+                        "waitlisted",
+                        "awaiting_payment",
+                        "cancelled",
+                        "declined",
+                    ]
+                ),
+                name="signup_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1), name="signup_places_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["household", "activity"],
+                condition=Q(session__isnull=True, status__in=ACTIVE_SIGNUP_STATUSES),
+                name="signup_once_per_series",
+            ),
+            models.UniqueConstraint(
+                fields=["household", "session"],
+                condition=Q(session__isnull=False, status__in=ACTIVE_SIGNUP_STATUSES),
+                name="signup_once_per_session",
+            ),
+        ]
+        indexes = [models.Index(fields=["activity", "session", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.household} - {self.activity} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_SIGNUP_STATUSES
+
+
+class Attendance(models.Model):
+    """Whether a member came to a session. Kept (anonymously) after erasure."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances"
+    )
+    member = models.ForeignKey(
+        HouseholdMember, on_delete=models.CASCADE, related_name="attendances"
+    )
+    present = models.BooleanField()
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member"], name="attendance_once_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.session}: {'present' if self.present else 'absent'}"

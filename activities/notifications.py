@@ -1,0 +1,181 @@
+"""Emails to families. Called from transaction.on_commit only, so nothing is
+sent for a change that was rolled back. Times are in the site's local zone;
+confirmations carry an .ics file with one event per session."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from activities.capacity import waitlist_position
+from activities.models import Session, SignUp
+
+PRODID = "-//Community Hub//Activities//EN"
+SUBJECTS = {
+    "confirmed": "Your place is booked: {title}",
+    "waitlisted": "You are on the waitlist: {title}",
+    "promoted": "A place came up for you: {title}",
+}
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "community-hub.local"
+
+
+def _signup(signup_id: int) -> SignUp:
+    return (
+        SignUp.objects.select_related(
+            "household", "activity__booking__room__site", "session", "activity__partner"
+        )
+        .prefetch_related("members")
+        .get(pk=signup_id)
+    )
+
+
+def signup_sessions(signup: SignUp) -> list[Session]:
+    """The scheduled, future sessions a sign-up covers."""
+    if signup.session_id:
+        sessions = [signup.session]
+    else:
+        sessions = list(signup.activity.sessions.all())
+    now = timezone.now()
+    return [s for s in sessions if s.status == "scheduled" and s.ends_at > now]
+
+
+def session_lines(signup: SignUp, sessions: list[Session]) -> list[str]:
+    zone = signup.activity.booking.room.site.zoneinfo
+    lines = []
+    for session in sessions:
+        start = timezone.localtime(session.starts_at, zone)
+        end = timezone.localtime(session.ends_at, zone)
+        lines.append(f"  {start:%A %-d %B %Y}, {start:%H:%M} to {end:%H:%M}")
+    return lines
+
+
+def _where(signup: SignUp) -> str:
+    room = signup.activity.booking.room
+    site = room.site
+    return (
+        f"{room.name}, {site.name}, {' '.join(site.address.split())}, {site.postcode}"
+    )
+
+
+def signup_ics(signup: SignUp, sessions: list[Session]) -> bytes:
+    """An iCalendar file: one VEVENT per session, in the site's zone (TZID)."""
+    cal = Calendar.new(prodid=PRODID, name=signup.activity.title)
+    zone = signup.activity.booking.room.site.zoneinfo
+    for session in sessions:
+        cal.add_component(
+            Event.new(
+                uid=f"activity-session-{session.pk}-household-{signup.household_id}@{_host()}",
+                start=timezone.localtime(session.starts_at, zone),
+                end=timezone.localtime(session.ends_at, zone),
+                stamp=timezone.now(),
+                summary=signup.activity.title,
+                location=_where(signup),
+                description=f"Run by {signup.activity.partner.name}.",
+            )
+        )
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _body(signup: SignUp, intro: str, sessions: list[Session]) -> str:
+    activity = signup.activity
+    site = activity.booking.room.site
+    people = ", ".join(m.first_name for m in signup.members.all())
+    parts = [
+        f"Hello {signup.household.name},",
+        "",
+        intro,
+        "",
+        f"Activity: {activity.title} ({activity.partner.name})",
+        f"Who: {people}",
+        f"Where: {_where(signup)}",
+    ]
+    if site.getting_there:
+        parts.append(f"Getting there: {site.getting_there}")
+    if activity.what_to_bring:
+        parts.append(f"What to bring: {activity.what_to_bring}")
+    parts += ["", f"When ({site.timezone} time):", *session_lines(signup, sessions)]
+    parts += ["", f"Manage your sign-ups: {settings.SITE_URL}/activities/household/"]
+    return "\n".join(parts)
+
+
+def _intro(signup: SignUp, kind: str) -> str:
+    if kind == "waitlisted":
+        position = waitlist_position(signup=signup)
+        return (
+            f"This activity is full. You are number {position} on the waitlist. "
+            "We will email you if a place comes up."
+        )
+    if kind == "promoted":
+        return (
+            "Good news: a place came up and it is yours. If you can no longer come, "
+            "please decline it on your family page so the next family can have it."
+        )
+    return "Your place is booked. The dates are attached as a calendar file."
+
+
+def signup_email(signup_id: int, kind: str) -> None:
+    signup = _signup(signup_id)
+    to = signup.household.email
+    if not to:
+        return
+    sessions = signup_sessions(signup)
+    message = EmailMessage(
+        subject=SUBJECTS[kind].format(title=signup.activity.title),
+        body=_body(signup, _intro(signup, kind), sessions),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    if kind in ("confirmed", "promoted") and sessions:
+        message.attach("activity.ics", signup_ics(signup, sessions), "text/calendar")
+    message.send()
+
+
+def cancellation_email(
+    *, signup_ids: list[int], reason: str, session_id: int | None = None
+) -> None:
+    """One email per household; `session_id` set when only one date is off."""
+    signups = (
+        SignUp.objects.filter(pk__in=signup_ids)
+        .select_related("household", "activity__booking__room__site")
+        .order_by("pk")
+    )
+    session = Session.objects.filter(pk=session_id).first() if session_id else None
+    messages = []
+    for signup in signups:
+        if not signup.household.email:
+            continue
+        messages.append(_cancel_message(signup, reason, session))
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def _cancel_message(signup: SignUp, reason: str, session) -> EmailMessage:
+    title = signup.activity.title
+    if session is not None:
+        zone = signup.activity.booking.room.site.zoneinfo
+        when = timezone.localtime(session.starts_at, zone)
+        what = f"The {title} session on {when:%A %-d %B %Y at %H:%M} is cancelled."
+    else:
+        what = f"{title} is cancelled. Your sign-up has been cancelled."
+    body = "\n".join(
+        [
+            f"Hello {signup.household.name},",
+            "",
+            what,
+            f"Reason: {reason}",
+            "",
+            "We are sorry for the change.",
+        ]
+    )
+    return EmailMessage(
+        subject=f"Cancelled: {title}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[signup.household.email],
+    )

@@ -1,0 +1,282 @@
+"""Signing up, cancelling, declining and promoting from the waitlist.
+
+Every write that changes who holds a place locks the unit first
+(activities.capacity.unit_lock) and counts places inside the lock.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.db import transaction
+from django.utils import timezone
+
+from activities import capacity, notifications
+from activities.errors import Conflict, DomainError, PermissionDenied, StateError
+from activities.models import (
+    Activity,
+    Household,
+    HouseholdMember,
+    Referral,
+    Session,
+    SignUp,
+)
+
+Status = SignUp.Status
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    signup: SignUp
+    position: int | None
+
+    @property
+    def message(self) -> str:
+        if self.position is None:
+            return "You have a place. We have emailed you the details."
+        return f"This activity is full: you are number {self.position} on the waitlist."
+
+
+@transaction.atomic
+def signup_create(
+    *,
+    household: Household,
+    activity: Activity,
+    members: list[HouseholdMember],
+    session: Session | None = None,
+    created_by=None,
+) -> SignUpResult:
+    """Sign `members` of `household` up to the series or to one `session`.
+
+    Gets a confirmed place if the unit has room for all of them, otherwise a
+    waitlist place (first come, first served).
+    """
+    _check_unit(activity, session)
+    capacity.unit_lock(activity=activity, session=session)
+    activity = Activity.objects.select_related("booking__room__site").get(
+        pk=activity.pk
+    )
+    _check_open(activity, session)
+    _check_members(activity, household, members, session)
+    referral = _check_eligibility(activity, household)
+    _check_not_already(activity, household, session)
+    places = capacity.places_in_unit(activity=activity, session=session)
+    confirmed = places.fits(len(members), referral=referral is not None)
+    signup = SignUp.objects.create(
+        household=household,
+        activity=activity,
+        session=session,
+        places=len(members),
+        status=Status.CONFIRMED if confirmed else Status.WAITLISTED,
+        referral=referral,
+        created_by=created_by,
+    )
+    signup.members.set(members)
+    if referral is not None:
+        referral.status = Referral.Status.USED
+        referral.save(update_fields=["status", "updated_at"])
+    position = None if confirmed else capacity.waitlist_position(signup=signup)
+    kind = "confirmed" if confirmed else "waitlisted"
+    transaction.on_commit(lambda: notifications.signup_email(signup.pk, kind))
+    return SignUpResult(signup=signup, position=position)
+
+
+def _check_unit(activity: Activity, session: Session | None) -> None:
+    if activity.is_series and session is not None:
+        raise DomainError(
+            "This activity is booked as a whole series: sign up without choosing a session.",
+            field="session",
+        )
+    if not activity.is_series and session is None:
+        raise DomainError("Choose which session to sign up to.", field="session")
+    if session is not None and session.activity_id != activity.pk:
+        raise DomainError("That session belongs to another activity.", field="session")
+
+
+def _check_open(activity: Activity, session: Session | None) -> None:
+    now = timezone.now()
+    if activity.status != Activity.Status.PUBLISHED:
+        raise StateError("This activity is not open for sign-ups.")
+    if session is not None and session.status != Session.Status.SCHEDULED:
+        raise StateError("That session is cancelled.", field="session")
+    zone = activity.booking.room.site.zoneinfo
+    if activity.signup_opens_at and now < activity.signup_opens_at:
+        opens = timezone.localtime(activity.signup_opens_at, zone)
+        raise DomainError(
+            f"Sign-up opens on {opens:%-d %B %Y at %H:%M}. Please come back then."
+        )
+    if activity.signup_closes_at and now >= activity.signup_closes_at:
+        raise DomainError("Sign-up for this activity has closed.")
+    last = session.starts_at if session else _last_start(activity)
+    if last is None or last <= now:
+        raise DomainError("This activity has no sessions left to sign up to.")
+
+
+def _last_start(activity: Activity):
+    last = (
+        activity.sessions.filter(status=Session.Status.SCHEDULED)
+        .order_by("-starts_at")
+        .first()
+    )
+    return last.starts_at if last else None
+
+
+def _first_day(activity: Activity, session: Session | None):
+    zone = activity.booking.room.site.zoneinfo
+    start = session.starts_at if session else _first_upcoming(activity)
+    return timezone.localtime(start, zone).date()
+
+
+def _first_upcoming(activity: Activity):
+    now = timezone.now()
+    upcoming = activity.sessions.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at")
+    return upcoming.values_list("starts_at", flat=True).first()
+
+
+def _check_members(activity, household, members, session) -> None:
+    if not members:
+        raise DomainError("Choose at least one person to sign up.", field="members")
+    if any(m.household_id != household.pk for m in members):
+        raise PermissionDenied(
+            "You can only sign up members of your own household.", field="members"
+        )
+    limit = activity.max_places_per_household
+    if limit and len(members) > limit:
+        raise DomainError(
+            f"Each family can book at most {limit} places for this activity. Choose fewer people.",
+            field="members",
+        )
+    if activity.audience == Activity.Audience.CHILDREN and any(
+        m.kind == HouseholdMember.Kind.CARER for m in members
+    ):
+        raise DomainError(
+            "This activity is for children only: do not choose adults.",
+            field="members",
+        )
+    _check_ages(activity, members, _first_day(activity, session))
+
+
+def _check_ages(activity: Activity, members, day) -> None:
+    low, high = activity.min_age, activity.max_age
+    for member in members:
+        if member.kind != HouseholdMember.Kind.CHILD:
+            continue
+        age = member.age_on(day)
+        too_young = low is not None and (age is None or age < low)
+        too_old = high is not None and (age is None or age > high)
+        if too_young or too_old:
+            raise DomainError(
+                f"{member.first_name} is {age} on {day:%-d %B %Y}: this activity is "
+                f"for children aged {_age_range(activity)}.",
+                field="members",
+            )
+
+
+def _age_range(activity: Activity) -> str:
+    low, high = activity.min_age, activity.max_age
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    return f"{low} and over" if low is not None else f"up to {high}"
+
+
+def _check_eligibility(activity: Activity, household: Household) -> Referral | None:
+    referral = Referral.objects.filter(
+        activity=activity, household=household, status=Referral.Status.OPEN
+    ).first()
+    if activity.eligibility == Activity.Eligibility.REFERRAL and referral is None:
+        raise PermissionDenied(
+            "This activity is by referral only. Ask your link worker or school to refer you."
+        )
+    if activity.eligibility == Activity.Eligibility.ELIGIBLE and not (
+        household.is_fsm_eligible or referral
+    ):
+        raise PermissionDenied(
+            "This activity is for families eligible for free school meals. Ask the "
+            "school office or your link worker to confirm your eligibility."
+        )
+    return referral
+
+
+def _check_not_already(activity, household, session) -> None:
+    active = capacity.unit_signups(activity=activity, session=session).filter(
+        household=household, status__in=[*capacity.HOLDING, Status.WAITLISTED]
+    )
+    if active.exists():
+        raise Conflict(
+            "Your household is already signed up to this. Cancel that sign-up first to change who is coming."
+        )
+
+
+@transaction.atomic
+def signup_cancel(*, signup: SignUp, cancelled_by) -> SignUp:
+    """Cancel a place or a waitlist place; frees places and promotes."""
+    _check_owner(signup, cancelled_by)
+    capacity.unit_lock(activity=signup.activity, session=signup.session)
+    signup = SignUp.objects.get(pk=signup.pk)
+    if not signup.is_active:
+        raise StateError(
+            f"This sign-up is already {signup.get_status_display().lower()}."
+        )
+    return _end(signup, Status.CANCELLED)
+
+
+@transaction.atomic
+def signup_decline(*, signup: SignUp, declined_by) -> SignUp:
+    """A promoted (or waiting) household says it no longer wants the place."""
+    _check_owner(signup, declined_by)
+    capacity.unit_lock(activity=signup.activity, session=signup.session)
+    signup = SignUp.objects.get(pk=signup.pk)
+    if not signup.is_active:
+        raise StateError(
+            f"This sign-up is already {signup.get_status_display().lower()}."
+        )
+    return _end(signup, Status.DECLINED)
+
+
+def _check_owner(signup: SignUp, user) -> None:
+    if not user.has_perm("activities.cancel_signup", signup):
+        raise PermissionDenied("You can only change your own household's sign-ups.")
+
+
+def _end(signup: SignUp, status: str) -> SignUp:
+    held = signup.status in capacity.HOLDING
+    signup.status, signup.cancelled_at = status, timezone.now()
+    signup.save(update_fields=["status", "cancelled_at", "updated_at"])
+    if held:
+        waitlist_promote(activity=signup.activity, session=signup.session)
+    return signup
+
+
+def waitlist_promote(*, activity: Activity, session: Session | None) -> list[int]:
+    """Promote, in arrival order, every waitlisted household that now fits.
+
+    Must run with the unit locked (inside the sign-up transaction). A family
+    too big for the free places keeps its position; a smaller one behind it
+    that fits is promoted.
+    """
+    activity = Activity.objects.get(pk=activity.pk)
+    places = capacity.places_in_unit(activity=activity, session=session)
+    promoted = []
+    waiting = capacity.unit_signups(activity=activity, session=session).filter(
+        status=Status.WAITLISTED
+    )
+    for signup in waiting.order_by("pk"):
+        referral = signup.referral_id is not None
+        if places.fits(signup.places, referral=referral):
+            promoted.append(signup.pk)
+            places = _take(places, signup.places, referral=referral)
+    if promoted:
+        SignUp.objects.filter(pk__in=promoted).update(
+            status=Status.CONFIRMED, promoted_at=timezone.now()
+        )
+        for pk in promoted:
+            transaction.on_commit(
+                lambda pk=pk: notifications.signup_email(pk, "promoted")
+            )
+    return promoted
+
+
+def _take(places: capacity.Places, count: int, *, referral: bool) -> capacity.Places:
+    if referral:
+        return replace(places, referral_used=places.referral_used + count)
+    return replace(places, general_used=places.general_used + count)
