@@ -1,1 +1,47 @@
-urlpatterns: list = []
+from django.urls import path
+
+from activities import api
+
+app_name = "activities-api"
+urlpatterns = [
+    path("activities/", api.ActivityListCreateApi.as_view(), name="list"),
+    path(
+        "activities/<int:activity_id>/", api.ActivityDetailApi.as_view(), name="detail"
+    ),
+    path(
+        "activities/<int:activity_id>/cancel/",
+        api.ActivityCancelApi.as_view(),
+        name="cancel",
+    ),
+    path(
+        "activities/<int:activity_id>/signups/",
+        api.ActivitySignupsApi.as_view(),
+        name="activity-signups",
+    ),
+    path("households/me/", api.HouseholdMineApi.as_view(), name="household"),
+    path(
+        "households/me/members/",
+        api.HouseholdMemberCreateApi.as_view(),
+        name="member-create",
+    ),
+    path(
+        "households/me/export/",
+        api.HouseholdExportApi.as_view(),
+        name="household-export",
+    ),
+    path("signups/", api.SignUpListCreateApi.as_view(), name="signups"),
+    path(
+        "signups/<int:signup_id>/", api.SignUpDetailApi.as_view(), name="signup-detail"
+    ),
+    path(
+        "signups/<int:signup_id>/cancel/",
+        api.SignUpCancelApi.as_view(),
+        name="signup-cancel",
+    ),
+    path(
+        "signups/<int:signup_id>/decline/",
+        api.SignUpDeclineApi.as_view(),
+        name="signup-decline",
+    ),
+    path("referrals/", api.ReferralListCreateApi.as_view(), name="referrals"),
+]

@@ -1,2 +1,51 @@
+"""Activity pages, mounted at /activities/."""
+
+from django.urls import path
+
+from activities.views import family, linkworker, partner, public
+
 app_name = "activities"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.activity_list, name="list"),
+    path("<int:activity_id>/", public.activity_detail, name="detail"),
+    path("<int:activity_id>/sign-up/", public.signup_create, name="signup"),
+    path("household/", family.household_detail, name="household"),
+    path("household/new/", family.household_create, name="household-create"),
+    path("household/edit/", family.household_edit, name="household-edit"),
+    path("household/members/new/", family.member_add, name="member-add"),
+    path("household/members/<int:member_id>/", family.member_edit, name="member-edit"),
+    path(
+        "household/members/<int:member_id>/remove/",
+        family.member_remove,
+        name="member-remove",
+    ),
+    path("household/data.json", family.household_export, name="household-export"),
+    path("household/delete/", family.household_delete, name="household-delete"),
+    path(
+        "sign-ups/<int:signup_id>/cancel/",
+        family.signup_change,
+        {"action": "cancel"},
+        name="signup-cancel",
+    ),
+    path(
+        "sign-ups/<int:signup_id>/decline/",
+        family.signup_change,
+        {"action": "decline"},
+        name="signup-decline",
+    ),
+    path("mine/", partner.activity_mine, name="mine"),
+    path("new/<int:booking_id>/", partner.activity_create, name="create"),
+    path("<int:activity_id>/manage/", partner.activity_manage, name="manage"),
+    path("<int:activity_id>/publish/", partner.activity_publish, name="publish"),
+    path("<int:activity_id>/cancel/", partner.activity_cancel, name="cancel"),
+    path(
+        "sessions/<int:session_id>/cancel/",
+        partner.session_cancel,
+        name="session-cancel",
+    ),
+    path(
+        "sessions/<int:session_id>/register/", partner.session_register, name="register"
+    ),
+    path("referrals/", linkworker.referral_list, name="referrals"),
+    path("eligibility/", linkworker.eligibility_verify, name="verify"),
+]

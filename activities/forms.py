@@ -1,0 +1,235 @@
+"""Activity and household forms: they parse and label input; rules live in
+the services."""
+
+from django import forms
+
+from activities.models import Activity, Household, HouseholdMember
+from hub.errors import DomainError
+from hub.forms_base import HubForm, HubModelForm
+from hub.models import Site
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(
+    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+)
+
+
+class DomainErrorMixin:
+    def add_domain_error(self, exc: DomainError) -> None:
+        field = exc.field if exc.field in self.fields else None
+        self.add_error(field, exc.message)
+
+
+class FilterForm(HubForm):
+    site = forms.ChoiceField(required=False, label="School")
+    area = forms.ChoiceField(required=False, label="Area")
+    category = forms.ChoiceField(
+        required=False, choices=[("", "Any")] + Activity.Category.choices
+    )
+    child_age = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=18,
+        label="Child's age",
+        help_text="Shows activities open to a child of this age.",
+    )
+    date_from = forms.DateField(required=False, widget=DATE, label="From")
+    date_to = forms.DateField(required=False, widget=DATE, label="To")
+    this_week = forms.BooleanField(required=False, label="This week only")
+    free_only = forms.BooleanField(required=False, label="Free only")
+    places_left = forms.BooleanField(required=False, label="With places left")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = list(Site.objects.order_by("name").values_list("slug", "name", "area"))
+        self.fields["site"].choices = [("", "Any school")] + [
+            (s, n) for s, n, _ in sites
+        ]
+        areas = sorted({a for _, _, a in sites if a})
+        self.fields["area"].choices = [("", "Any area")] + [(a, a) for a in areas]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("date_from")
+            and data.get("date_to")
+            and data["date_to"] < data["date_from"]
+        ):
+            self.add_error(
+                "date_to", "The end date must be on or after the start date."
+            )
+        return data
+
+
+class SignUpForm(DomainErrorMixin, HubForm):
+    members = forms.ModelMultipleChoiceField(
+        queryset=HouseholdMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Who is coming?",
+        error_messages={"required": "Choose at least one person to sign up."},
+    )
+    session = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Which date?",
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, household, activity, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = household.members.all()
+        self.fields["members"].label_from_instance = _member_label
+        if activity.is_series:
+            del self.fields["session"]
+        else:
+            ids = [s.pk for s in sessions]
+            self.fields["session"].queryset = activity.sessions.filter(pk__in=ids)
+            self.fields["session"].required = True
+            self.fields["session"].error_messages["required"] = "Choose a date."
+            zone = activity.booking.room.site.zoneinfo
+            self.fields["session"].label_from_instance = lambda s: (
+                f"{s.starts_at.astimezone(zone):%A %-d %B, %H:%M}"
+            )
+
+
+def _member_label(member: HouseholdMember) -> str:
+    if member.kind == HouseholdMember.Kind.CHILD and member.date_of_birth:
+        return f"{member.first_name} (child, born {member.date_of_birth:%-d %B %Y})"
+    return f"{member.first_name} ({member.get_kind_display().lower()})"
+
+
+class HouseholdForm(DomainErrorMixin, HubModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "name",
+            "postcode",
+            "email",
+            "phone",
+            "languages",
+            "consent_contact",
+            "consent_photos",
+            "fsm_claimed",
+        ]
+        labels = {
+            "name": "Family name",
+            "phone": "Phone number",
+            "languages": "Languages you speak at home",
+            "consent_contact": "You may contact us about activities and changes",
+            "consent_photos": "Photos of our family may be taken at activities",
+            "fsm_claimed": "Our children get free school meals",
+        }
+        help_texts = {
+            "postcode": "So we can show activities near you.",
+            "fsm_claimed": "The school or your link worker will confirm this. "
+            "It lets you join holiday clubs for eligible families.",
+        }
+
+
+class MemberForm(DomainErrorMixin, HubModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = [
+            "kind",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "relationship",
+            "medical_notes",
+            "send_notes",
+        ]
+        widgets = {"date_of_birth": DATE, "kind": forms.RadioSelect}
+        labels = {
+            "kind": "Adult or child",
+            "date_of_birth": "Date of birth",
+            "medical_notes": "Medical needs or allergies",
+            "send_notes": "Special educational needs or disabilities (SEND)",
+        }
+        help_texts = {
+            "date_of_birth": "Needed for children, for example 2017-04-02.",
+            "medical_notes": "Only the organisation running an activity you sign "
+            "this person up to can see this.",
+        }
+
+
+class ActivityForm(DomainErrorMixin, HubModelForm):
+    slots = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Dates",
+        help_text="Leave all unticked to run on every future date of the booking.",
+    )
+    publish = forms.BooleanField(
+        required=False, label="Publish now (families can see it)"
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "description",
+            "category",
+            "audience",
+            "min_age",
+            "max_age",
+            "capacity",
+            "eligibility",
+            "signup_mode",
+            "signup_opens_at",
+            "signup_closes_at",
+            "referral_places",
+            "max_places_per_household",
+            "accessibility_info",
+            "what_to_bring",
+            "languages",
+        ]
+        widgets = {"signup_opens_at": DATETIME, "signup_closes_at": DATETIME}
+        labels = {
+            "min_age": "Youngest age (children)",
+            "max_age": "Oldest age (children)",
+            "capacity": "Places per session",
+            "signup_opens_at": "Sign-up opens (local time)",
+            "signup_closes_at": "Sign-up closes (local time)",
+            "referral_places": "Places kept for referrals",
+            "max_places_per_household": "Most places one family can book",
+        }
+
+    def __init__(self, *args, slot_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].choices = slot_choices
+
+
+class ReasonForm(HubForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason",
+        help_text="Families will see this in their email.",
+    )
+
+
+class ReferralForm(DomainErrorMixin, HubForm):
+    household_reference = forms.CharField(
+        max_length=8,
+        label="Family's reference",
+        help_text="8 letters and numbers, on the family's 'Your family' page.",
+    )
+    activity = forms.ModelChoiceField(
+        queryset=Activity.objects.filter(status="published").select_related(
+            "booking__room__site"
+        ),
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Note for the organisation",
+    )
+
+
+class VerifyForm(DomainErrorMixin, HubForm):
+    household_reference = forms.CharField(max_length=8, label="Family's reference")
+    eligible = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="I have checked: this family gets free school meals",
+    )

@@ -1,0 +1,147 @@
+"""Output shapes shared by the activity API endpoints. Times are ISO 8601 in
+the site's zone (18:00+01:00 in summer, 18:00+00:00 in winter)."""
+
+from rest_framework import serializers
+
+from activities import selectors
+from activities.capacity import waitlist_position
+
+
+def local_iso(activity, value) -> str | None:
+    return (
+        value.astimezone(activity.booking.room.site.zoneinfo).isoformat()
+        if value
+        else None
+    )
+
+
+class SessionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    starts_at = serializers.SerializerMethodField()
+    ends_at = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    places_left = serializers.SerializerMethodField()
+
+    def get_starts_at(self, obj) -> str:
+        return local_iso(obj.activity, obj.starts_at)
+
+    def get_ends_at(self, obj) -> str:
+        return local_iso(obj.activity, obj.ends_at)
+
+    def get_places_left(self, obj) -> int:
+        return selectors.places_for(obj.activity, obj).free_general
+
+
+class ActivityListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    audience = serializers.CharField()
+    min_age = serializers.IntegerField(allow_null=True)
+    max_age = serializers.IntegerField(allow_null=True)
+    price_pence = serializers.IntegerField()
+    is_free = serializers.BooleanField()
+    eligibility = serializers.CharField()
+    signup_mode = serializers.CharField()
+    status = serializers.CharField()
+    partner = serializers.CharField(source="partner.name")
+    site = serializers.CharField(source="booking.room.site.name")
+    area = serializers.CharField(source="booking.room.site.area")
+    room = serializers.CharField(source="booking.room.name")
+    next_start = serializers.SerializerMethodField()
+    places_left = serializers.SerializerMethodField()
+
+    def get_next_start(self, obj) -> str | None:
+        return local_iso(obj, obj.next_start)
+
+    def get_places_left(self, obj) -> int:
+        return selectors.places_left(obj)
+
+
+class ActivityDetailOutput(ActivityListOutput):
+    description = serializers.CharField()
+    capacity = serializers.IntegerField()
+    referral_places = serializers.IntegerField()
+    max_places_per_household = serializers.IntegerField(allow_null=True)
+    signup_opens_at = serializers.SerializerMethodField()
+    signup_closes_at = serializers.SerializerMethodField()
+    accessibility_info = serializers.CharField()
+    what_to_bring = serializers.CharField()
+    languages = serializers.CharField()
+    address = serializers.CharField(source="booking.room.site.address")
+    postcode = serializers.CharField(source="booking.room.site.postcode")
+    getting_there = serializers.CharField(source="booking.room.site.getting_there")
+    timezone = serializers.CharField(source="booking.room.site.timezone")
+    sessions = serializers.SerializerMethodField()
+
+    def get_signup_opens_at(self, obj) -> str | None:
+        return local_iso(obj, obj.signup_opens_at)
+
+    def get_signup_closes_at(self, obj) -> str | None:
+        return local_iso(obj, obj.signup_closes_at)
+
+    def get_sessions(self, obj) -> list[dict]:
+        sessions = selectors.activity_sessions(activity=obj)
+        for s in sessions:
+            s.activity = obj
+        return SessionOutput(sessions, many=True).data
+
+
+class MemberOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    relationship = serializers.CharField()
+    medical_notes = serializers.CharField()
+    send_notes = serializers.CharField()
+
+
+class HouseholdOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    reference = serializers.CharField()
+    postcode = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    languages = serializers.CharField()
+    consent_contact = serializers.BooleanField()
+    consent_photos = serializers.BooleanField()
+    fsm_claimed = serializers.BooleanField()
+    fsm_verified = serializers.BooleanField(source="is_fsm_eligible")
+    members = MemberOutput(many=True, source="members.all")
+
+
+class SignUpOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    activity_id = serializers.IntegerField()
+    activity = serializers.CharField(source="activity.title")
+    session_id = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    places = serializers.IntegerField()
+    member_ids = serializers.SerializerMethodField()
+    waitlist_position = serializers.SerializerMethodField()
+    referred = serializers.SerializerMethodField()
+
+    def get_member_ids(self, obj) -> list[int]:
+        return [m.pk for m in obj.members.all()]
+
+    def get_waitlist_position(self, obj) -> int | None:
+        if hasattr(obj, "position"):
+            return obj.position
+        return waitlist_position(signup=obj)
+
+    def get_referred(self, obj) -> bool:
+        return obj.referral_id is not None
+
+
+class ReferralOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    household = serializers.CharField(source="household.name")
+    household_reference = serializers.CharField(source="household.reference")
+    activity_id = serializers.IntegerField()
+    activity = serializers.CharField(source="activity.title")
+    status = serializers.CharField()
+    note = serializers.CharField()
+    sessions_attended = serializers.IntegerField(source="attended", default=0)

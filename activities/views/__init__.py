@@ -1,0 +1,1 @@
+"""Activity pages. Thin: a form parses, a service acts, then redirect."""
