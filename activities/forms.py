@@ -14,6 +14,18 @@ DATETIME = forms.DateTimeInput(
 )
 
 
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Error summary links go to the first box (GOV.UK pattern)."""
+
+    def id_for_label(self, id_, index=None):
+        return f"{id_}_{index or 0}" if id_ else id_
+
+
+class Radios(forms.RadioSelect):
+    def id_for_label(self, id_, index=None):
+        return f"{id_}_{index or 0}" if id_ else id_
+
+
 class DomainErrorMixin:
     def add_domain_error(self, exc: DomainError) -> None:
         field = exc.field if exc.field in self.fields else None
@@ -64,7 +76,7 @@ class FilterForm(HubForm):
 class SignUpForm(DomainErrorMixin, HubForm):
     members = forms.ModelMultipleChoiceField(
         queryset=HouseholdMember.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         label="Who is coming?",
         error_messages={"required": "Choose at least one person to sign up."},
     )
@@ -72,7 +84,7 @@ class SignUpForm(DomainErrorMixin, HubForm):
         queryset=None,
         required=False,
         label="Which date?",
-        widget=forms.RadioSelect,
+        widget=Radios,
         empty_label=None,
     )
 
@@ -139,7 +151,7 @@ class MemberForm(DomainErrorMixin, HubModelForm):
             "medical_notes",
             "send_notes",
         ]
-        widgets = {"date_of_birth": DATE, "kind": forms.RadioSelect}
+        widgets = {"date_of_birth": DATE, "kind": Radios}
         labels = {
             "kind": "Adult or child",
             "date_of_birth": "Date of birth",
@@ -156,7 +168,7 @@ class MemberForm(DomainErrorMixin, HubModelForm):
 class ActivityForm(DomainErrorMixin, HubModelForm):
     slots = forms.MultipleChoiceField(
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         label="Dates",
         help_text="Leave all unticked to run on every future date of the booking.",
     )
