@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from activities.models import Activity, Household, SignUp
 from tests.activities.factories import approved_booking, family, make_activity
+from tests.factories import RoomFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +283,10 @@ def _many_activities(n, room, partner):
     for i in range(n):
         make_activity(
             booking=approved_booking(
-                room=room, partner=partner, weeks=2, starts=_start(i)
+                room=RoomFactory(site=room.site),
+                partner=partner,
+                weeks=2,
+                starts=_start(i),
             ),
             title=f"A{i}",
         )

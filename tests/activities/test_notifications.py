@@ -86,10 +86,13 @@ def test_nothing_is_sent_for_a_rolled_back_signup(
     from django.db import transaction
 
     household, members = family(children=0)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            signup_create(household=household, activity=activity, members=members)
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        signup_create(household=household, activity=activity, members=members)
+        raise RuntimeError
     assert mailoutbox == []
     assert SignUp.objects.count() == 0
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from activities.models import Activity, Attendance, Household, HouseholdMember, SignUp
 from activities.services import signup_create
 from tests.activities.factories import approved_booking, family, make_activity
-from tests.factories import UserFactory
+from tests.factories import RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,6 @@ def test_a_family_finds_signs_up_and_cancels(client, activity):
     assert "Cook and eat" in listing and "10 places left" in listing
     page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
     assert "Tuesday 27 October 2026" in page and "18:00 to 20:00" in page
-    assert "Community entrance" not in page or True
     response = client.post(
         reverse("activities:signup", args=[activity.pk]),
         {"members": [m.pk for m in members]},
@@ -245,7 +244,7 @@ def test_listing_query_count_is_constant(
 
     for i in range(n):
         booking = approved_booking(
-            room=room,
+            room=RoomFactory(site=room.site),
             partner=partner,
             weeks=2,
             starts=london(2026, 10, 13, 18) + dt.timedelta(days=i),
@@ -267,7 +266,7 @@ def test_household_page_query_count_is_constant(
     household, members = family(children=1)
     for i in range(n):
         booking = approved_booking(
-            room=room,
+            room=RoomFactory(site=room.site),
             partner=partner,
             weeks=2,
             starts=london(2026, 10, 13, 18) + dt.timedelta(days=i),
