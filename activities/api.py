@@ -4,7 +4,11 @@ Domain errors become 400/403/404/409 in hub.api_errors (one handler).
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -159,6 +163,7 @@ class ActivityDetailApi(APIView):
 
 
 class ActivityCancelApi(APIView):
+    @extend_schema_serializer(component_name="ActivityCancelInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField()
 
@@ -177,6 +182,7 @@ class ActivityCancelApi(APIView):
 class ActivitySignupsApi(APIView):
     """For the partner running the activity: who is coming, with their needs."""
 
+    @extend_schema_serializer(component_name="ActivitySignUpRow")
     class OutputSerializer(SignUpOutput):
         household = serializers.CharField(source="household.name")
         phone = serializers.CharField(source="household.phone")
@@ -215,6 +221,7 @@ class HouseholdInput(serializers.Serializer):
 
 
 class HouseholdMineApi(APIView):
+    @extend_schema_serializer(component_name="HouseholdCreateInput")
     class CreateInput(HouseholdInput):
         members = MemberInput(many=True, required=False)
 
@@ -304,6 +311,7 @@ class HouseholdExportApi(APIView):
 
 
 class SignUpListCreateApi(APIView):
+    @extend_schema_serializer(component_name="SignUpCreateInput")
     class InputSerializer(serializers.Serializer):
         activity_id = serializers.IntegerField()
         session_id = serializers.IntegerField(required=False, allow_null=True)
@@ -311,6 +319,7 @@ class SignUpListCreateApi(APIView):
             child=serializers.IntegerField(), allow_empty=False
         )
 
+    @extend_schema_serializer(component_name="SignUpCreated")
     class CreatedOutput(SignUpOutput):
         message = serializers.CharField()
 
@@ -419,6 +428,7 @@ class SignUpDeclineApi(APIView):
 
 
 class ReferralListCreateApi(APIView):
+    @extend_schema_serializer(component_name="ReferralCreateInput")
     class InputSerializer(serializers.Serializer):
         household_reference = serializers.CharField(max_length=8)
         activity_id = serializers.IntegerField()
