@@ -45,3 +45,19 @@ def insurance_expiries(*, partner_ids: set[int]) -> dict[int, list[dt.date | Non
 
 def insured_on(expiries: list[dt.date | None], day: dt.date) -> bool:
     return any(e is None or e >= day for e in expiries)
+
+
+def documents_valid_today(
+    *, partner_ids: set[int], day: dt.date
+) -> dict[int, dict[str, bool]]:
+    """{partner_id: {kind label: valid on `day`}} for every document kind, in
+    one query (the approval queue's compliance column)."""
+    kinds = ComplianceDocument.Kind
+    table = {pid: {label: False for label in kinds.labels} for pid in partner_ids}
+    docs = ComplianceDocument.objects.filter(
+        partner_id__in=partner_ids, verified_at__isnull=False
+    )
+    for pid, kind, expires_on in docs.values_list("partner_id", "kind", "expires_on"):
+        if expires_on is None or expires_on >= day:
+            table[pid][kinds(kind).label] = True
+    return table

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bookings import conflicts
-from bookings.compliance import insurance_expiries, insured_on
+from bookings.compliance import documents_valid_today, insurance_expiries, insured_on
 from bookings.conflicts import Interval
 from bookings.models import Booking, BookingDecision, Slot
 from bookings.rules import partner_ids_for
@@ -127,8 +127,8 @@ def pending_for_manager(*, user) -> QuerySet[Booking]:
 def approval_queue(*, user) -> list[QueueRow]:
     """Pending requests at the user's sites with clashes, insurance and quote.
 
-    Four queries in all: bookings, their planned slots, the approved slots they
-    might clash with, and the partners' insurance documents.
+    Five queries in all: bookings, their planned slots, the approved slots they
+    might clash with, the partners' insurance, and their other documents.
     """
     bookings = list(
         pending_for_manager(user=user).prefetch_related(
@@ -142,7 +142,13 @@ def approval_queue(*, user) -> list[QueueRow]:
         )
     )
     active = _active_slots_near(bookings)
-    expiries = insurance_expiries(partner_ids={b.partner_id for b in bookings})
+    partner_ids = {b.partner_id for b in bookings}
+    expiries = insurance_expiries(partner_ids=partner_ids)
+    documents = documents_valid_today(
+        partner_ids=partner_ids, day=timezone.localdate(timezone=LIST_ZONE)
+    )
+    for booking in bookings:
+        booking.documents_today = documents[booking.partner_id]
     return [
         _queue_row(b, active.get(b.room_id, []), expiries[b.partner_id])
         for b in bookings

@@ -105,10 +105,14 @@ def _partner_ids(user) -> set[int]:
 @login_required
 def booking_detail(request, booking_id: int):
     booking = _booking(request, booking_id)
+    slots = selectors.booking_detail_slots(booking=booking)
     context = {
         "booking": booking,
         "zone": booking.room.site.zoneinfo,
-        "slots": selectors.booking_detail_slots(booking=booking),
+        "slots": slots,
+        "quote_pence": sum(
+            s.price_pence for s in slots if s.state == Slot.State.PLANNED
+        ),
         "decisions": selectors.booking_decisions(booking=booking),
         "can_cancel": request.user.has_perm("bookings.cancel_booking", booking),
         "can_decide": request.user.has_perm("bookings.decide_booking", booking),

@@ -321,3 +321,16 @@ def test_sheet_and_totals_pages_are_constant_in_queries(
             html = client.get(url).content.decode()
     # 5 bookings x 3 September evenings x 2 h at £30/h
     assert "£900.00" in html
+
+
+def test_queue_shows_document_status_and_detail_shows_the_quote(
+    client, manager, partner_user, request_booking
+):
+    booking = request_booking(recurrence=weekly(count=2))
+    client.force_login(manager)
+    html = client.get(reverse("bookings:queue")).content.decode()
+    assert 'Public liability insurance: <span class="tag tag--blue">Valid' in html
+    assert 'Safeguarding policy: <span class="tag tag--red">Missing or expired' in html
+    client.force_login(partner_user)
+    html = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+    assert "Quote £120.00, fixed when approved" in html
