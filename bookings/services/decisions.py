@@ -21,7 +21,7 @@ from hub.errors import PermissionDenied
 Kind = BookingDecision.Kind
 
 
-def _reload_locked(booking: Booking) -> Booking:
+def reload_locked(booking: Booking) -> Booking:
     """Lock the room, then re-read the booking: its status may have changed."""
     room_lock(room=booking.room)
     return Booking.objects.select_related("room__site", "partner", "event").get(
@@ -57,7 +57,7 @@ def booking_approve(
     exceptions: cancelled occurrences the partner can see. Otherwise any
     problem refuses the whole approval.
     """
-    booking = _reload_locked(booking)
+    booking = reload_locked(booking)
     if booking.status != Booking.Status.PENDING:
         raise BookingStateError(
             f"This booking is {booking.status}, not pending: it cannot be approved."
@@ -83,7 +83,7 @@ def booking_approve(
     ):
         Slot.objects.filter(pk__in=[s.pk for s in keep]).update(is_active=True)
     _decide(booking, Booking.Status.APPROVED, approved_by, note)
-    _store_quote(booking)
+    store_quote(booking)
     kind = Kind.APPROVED_EXCEPT if bad else Kind.APPROVED
     excluded = sorted(
         {i.start.astimezone(zone).date().isoformat() for i in bad.values()}
@@ -121,7 +121,7 @@ def _decide(booking: Booking, status: str, user, note: str) -> None:
     )
 
 
-def _store_quote(booking: Booking) -> None:
+def store_quote(booking: Booking) -> None:
     totals = booking.slots.filter(is_active=True).aggregate(
         p=Sum("price_pence"), f=Sum("full_price_pence")
     )
@@ -135,7 +135,7 @@ def booking_decline(*, booking: Booking, declined_by, reason: str) -> Booking:
     """Decline a pending booking. A reason is required: the partner sees it."""
     if not reason.strip():
         raise BookingInvalid("Give a reason: the partner will see it.", field="reason")
-    booking = _reload_locked(booking)
+    booking = reload_locked(booking)
     if booking.status != Booking.Status.PENDING:
         raise BookingStateError(
             f"This booking is {booking.status}, not pending: it cannot be declined."
@@ -169,7 +169,7 @@ def booking_cancel(
     is_manager = cancelled_by.has_perm("bookings.decide_booking", booking)
     if is_manager and not _is_member(cancelled_by, booking) and not reason.strip():
         raise BookingInvalid("Give a reason: the partner will see it.", field="reason")
-    booking = _reload_locked(booking)
+    booking = reload_locked(booking)
     if booking.status not in (Booking.Status.PENDING, Booking.Status.APPROVED):
         raise BookingStateError(
             f"This booking is {booking.status}: there is nothing to cancel."
@@ -180,7 +180,7 @@ def booking_cancel(
     if not booking.slots.filter(state=Slot.State.PLANNED).exists():
         _decide(booking, Booking.Status.CANCELLED, cancelled_by, reason)
     elif booking.status == Booking.Status.APPROVED:
-        _store_quote(booking)
+        store_quote(booking)
     dates = sorted(
         {
             s.starts_at.astimezone(booking.room.site.zoneinfo).date().isoformat()

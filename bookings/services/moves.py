@@ -8,7 +8,7 @@ from bookings import pricing, scheduling, wallclock
 from bookings.errors import BookingInvalid, BookingStateError
 from bookings.models import Booking, BookingDecision, Slot
 from bookings.services.checks import Occ, occurrence_issues, sibling_issues
-from bookings.services.decisions import _reload_locked, _store_quote
+from bookings.services.decisions import reload_locked, store_quote
 from bookings.services.locks import conflicts_as_409
 from bookings.services.requests import raise_for_issues
 from hub.errors import PermissionDenied
@@ -49,7 +49,7 @@ def booking_occurrence_move(
     insurance, clash with other bookings) under the room lock."""
     if not moved_by.has_perm("bookings.cancel_booking", booking):
         raise PermissionDenied("You can only change your own organisation's bookings.")
-    booking = _reload_locked(booking)
+    booking = reload_locked(booking)
     if booking.status not in (Booking.Status.PENDING, Booking.Status.APPROVED):
         raise BookingStateError(
             f"This booking is {booking.status}: its dates cannot change."
@@ -110,4 +110,4 @@ def _apply(booking: Booking, slot: Slot, occ: Occ) -> None:
         end=occ.end,
     )
     if booking.status == Booking.Status.APPROVED:
-        _store_quote(booking)
+        store_quote(booking)
