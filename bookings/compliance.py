@@ -15,7 +15,7 @@ except ImportError:  # pragma: no cover
 def insured_days(*, partner, days: list[dt.date]) -> set[dt.date]:
     """The subset of `days` on which `partner` holds valid insurance. One query."""
     if _partner_insured_days is not None:
-        result = _partner_insured_days(partner, days)
+        result = _partner_insured_days(partner=partner, days=days)
         if isinstance(result, dict):
             return {day for day, ok in result.items() if ok}
         return set(result)
