@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from activities import notifications
+from activities import tasks
 from activities.errors import DomainError, PermissionDenied, StateError
 from activities.models import ACTIVE_SIGNUP_STATUSES, Activity, Session, SignUp
 from bookings.models import Booking, Slot
@@ -174,9 +174,7 @@ def activity_cancel(*, activity: Activity, cancelled_by, reason: str) -> Activit
     SignUp.objects.filter(pk__in=signups).update(
         status=SignUp.Status.CANCELLED, cancelled_at=timezone.now()
     )
-    transaction.on_commit(
-        lambda: notifications.cancellation_email(signup_ids=signups, reason=reason)
-    )
+    transaction.on_commit(lambda: tasks.send_cancellation_email.delay(signups, reason))
     return activity
 
 
@@ -213,9 +211,7 @@ def session_cancel(*, session: Session, reason: str, cancelled_by=None) -> bool:
         ).values_list("pk", flat=True)
     )
     transaction.on_commit(
-        lambda: notifications.cancellation_email(
-            signup_ids=own + series, reason=reason, session_id=session.pk
-        )
+        lambda: tasks.send_cancellation_email.delay(own + series, reason, session.pk)
     )
     return True
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 from django.utils import timezone
 
-from activities import capacity, notifications
+from activities import capacity, tasks
 from activities.errors import Conflict, DomainError, PermissionDenied, StateError
 from activities.models import (
     Activity,
@@ -75,7 +75,7 @@ def signup_create(
         referral.save(update_fields=["status", "updated_at"])
     position = None if confirmed else capacity.waitlist_position(signup=signup)
     kind = "confirmed" if confirmed else "waitlisted"
-    transaction.on_commit(lambda: notifications.signup_email(signup.pk, kind))
+    transaction.on_commit(lambda: tasks.send_signup_email.delay(signup.pk, kind))
     return SignUpResult(signup=signup, position=position)
 
 
@@ -271,7 +271,7 @@ def waitlist_promote(*, activity: Activity, session: Session | None) -> list[int
         )
         for pk in promoted:
             transaction.on_commit(
-                lambda pk=pk: notifications.signup_email(pk, "promoted")
+                lambda pk=pk: tasks.send_signup_email.delay(pk, "promoted")
             )
     return promoted
 

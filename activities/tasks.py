@@ -1,0 +1,20 @@
+"""Background jobs: family emails. With REDIS_URL set they run on Celery
+workers; without it Celery runs them eagerly in the web process (after commit,
+as the services queue them with transaction.on_commit)."""
+
+from activities import notifications
+from hub.celery import app
+
+
+@app.task(ignore_result=True)
+def send_signup_email(signup_id: int, kind: str) -> None:
+    notifications.signup_email(signup_id, kind)
+
+
+@app.task(ignore_result=True)
+def send_cancellation_email(
+    signup_ids: list[int], reason: str, session_id: int | None = None
+) -> None:
+    notifications.cancellation_email(
+        signup_ids=signup_ids, reason=reason, session_id=session_id
+    )
