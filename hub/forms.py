@@ -108,7 +108,7 @@ class RoomForm(HubForm):
         }
         for band in ("daytime", "evening", "weekend"):
             pence = getattr(room, f"rate_{band}_pence")
-            initial[f"rate_{band}"] = Decimal(pence) / 100
+            initial[f"rate_{band}"] = (Decimal(pence) / 100).quantize(Decimal("0.01"))
         initial["features"] = list(room.features.all())
         return initial
 

@@ -9,7 +9,7 @@ from tests.factories import RoomFactory, SiteFactory
 pytestmark = pytest.mark.django_db
 
 # Pages share one bound: the session/user and navigation queries plus the page's own.
-PAGE_QUERIES = 12
+PAGE_QUERIES = 8
 
 
 def test_home_links_to_schools_and_activities(client):
