@@ -358,3 +358,17 @@ def test_referral_and_partner_signup_lists_query_counts(
         assert (
             len(api(partner_user).get(url("activity-signups", activity.pk)).json()) == n
         )
+
+
+def test_march_sessions_stay_at_18_00_local_after_the_spring_change(room, partner):
+    from tests.activities.factories import london
+
+    booking = approved_booking(
+        room=room, partner=partner, starts=london(2027, 3, 23, 18), weeks=2
+    )
+    activity = make_activity(booking=booking)
+    body = api().get(url("detail", activity.pk)).json()
+    assert [s["starts_at"] for s in body["sessions"]] == [
+        "2027-03-23T18:00:00+00:00",
+        "2027-03-30T18:00:00+01:00",
+    ]
