@@ -1,0 +1,59 @@
+"""Production settings: `check --deploy` is clean, and a missing secret key stops
+start-up instead of falling back to the development key.
+
+Each case runs manage.py in a subprocess so the settings module is read fresh
+from the environment given.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "DJANGO_ALLOWED_HOSTS": "hub.example.org",
+}
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNINGS" not in result.stderr
+
+
+def test_production_without_a_secret_key_fails_loudly():
+    env = {**PRODUCTION, "DJANGO_SECRET_KEY": ""}
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "Set the DJANGO_SECRET_KEY environment variable." in result.stderr
+
+
+def test_a_debug_value_that_is_not_a_boolean_fails_loudly():
+    result = _manage("check", **{**PRODUCTION, "DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
