@@ -153,11 +153,31 @@ class ActivityListCreateApi(APIView):
         )
 
 
+class ActivityUpdateInput(ActivityCreateInput):
+    booking_id = None
+    slot_ids = None
+    publish = None
+
+
 class ActivityDetailApi(APIView):
-    permission_classes = [AllowAny]
+    def get_permissions(self):
+        return (
+            [AllowAny()] if self.request.method == "GET" else super().get_permissions()
+        )
 
     @extend_schema(responses=ActivityDetailOutput)
     def get(self, request, activity_id: int):
+        activity = selectors.activity_get(activity_id=activity_id, user=request.user)
+        return Response(ActivityDetailOutput(activity).data)
+
+    @extend_schema(request=ActivityUpdateInput, responses=ActivityDetailOutput)
+    def patch(self, request, activity_id: int):
+        data = ActivityUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        activity = selectors.activity_get(activity_id=activity_id, user=request.user)
+        services.activity_update(
+            activity=activity, updated_by=request.user, **data.validated_data
+        )
         activity = selectors.activity_get(activity_id=activity_id, user=request.user)
         return Response(ActivityDetailOutput(activity).data)
 

@@ -189,9 +189,10 @@ def _filter_places_left(qs):
 
 
 def activity_get(*, activity_id: int, user) -> Activity:
-    """404 if unknown; drafts and cancelled ones only for their partner."""
+    """404 if unknown; 403 for a draft unless you run it (cancelled ones stay
+    visible so families can read why)."""
     activity = get_object_or_404(_base(), pk=activity_id)
-    if activity.status != Activity.Status.PUBLISHED and not user.has_perm(
+    if activity.status == Activity.Status.DRAFT and not user.has_perm(
         "activities.change_activity", activity
     ):
         raise PermissionDenied("This activity is not published.")

@@ -125,7 +125,20 @@ def activity_update(*, activity: Activity, updated_by, **fields) -> Activity:
         )
     _validate(activity)
     activity.save()
+    _promote_everywhere(activity)
     return activity
+
+
+def _promote_everywhere(activity: Activity) -> None:
+    """More places (or fewer kept for referrals): waiting families may fit now.
+    The activity row is locked (the series unit); lock the sessions too."""
+    from activities.services.signups import waitlist_promote
+
+    if activity.is_series:
+        waitlist_promote(activity=activity, session=None)
+        return
+    for session in Session.objects.select_for_update().filter(activity=activity):
+        waitlist_promote(activity=activity, session=session)
 
 
 def _held_max(activity: Activity) -> int:

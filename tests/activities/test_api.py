@@ -372,3 +372,31 @@ def test_march_sessions_stay_at_18_00_local_after_the_spring_change(room, partne
         "2027-03-23T18:00:00+00:00",
         "2027-03-30T18:00:00+01:00",
     ]
+
+
+def test_more_places_promote_the_waitlist_and_others_cannot_edit(
+    booking, partner_user, other_partner_user
+):
+    activity = make_activity(booking=booking, capacity=1)
+    first, first_members = family(children=0)
+    second, second_members = family(children=0)
+    for household, members in ((first, first_members), (second, second_members)):
+        api(household.user).post(
+            url("signups"),
+            {"activity_id": activity.pk, "member_ids": [members[0].pk]},
+            format="json",
+        )
+    denied = api(other_partner_user).patch(
+        url("detail", activity.pk), {"capacity": 5}, format="json"
+    )
+    assert denied.status_code == 403
+    too_few = api(partner_user).patch(
+        url("detail", activity.pk), {"capacity": 0}, format="json"
+    )
+    assert too_few.status_code == 400
+    response = api(partner_user).patch(
+        url("detail", activity.pk), {"capacity": 2}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["places_left"] == 0
+    assert set(SignUp.objects.values_list("status", flat=True)) == {"confirmed"}
