@@ -36,6 +36,7 @@ urlpatterns = [
     path("mine/", partner.activity_mine, name="mine"),
     path("new/<int:booking_id>/", partner.activity_create, name="create"),
     path("<int:activity_id>/manage/", partner.activity_manage, name="manage"),
+    path("<int:activity_id>/edit/", partner.activity_edit, name="edit"),
     path("<int:activity_id>/publish/", partner.activity_publish, name="publish"),
     path("<int:activity_id>/cancel/", partner.activity_cancel, name="cancel"),
     path(

@@ -12,6 +12,7 @@ from activities import selectors, services
 from activities.errors import DomainError
 from activities.forms import ActivityForm, ReasonForm
 from activities.models import Session
+from activities.services.publishing import EDITABLE_FIELDS
 from activities.views.common import activity_or_404, require
 from bookings.models import Booking
 from bookings.rules import partner_ids_for
@@ -79,6 +80,27 @@ def _activity_create(request, booking):
     return render(
         request, "activities/activity_form.html", {"form": form, "booking": booking}
     )
+
+
+@login_required
+def activity_edit(request, activity_id: int):
+    activity = activity_or_404(request, activity_id)
+    require(request.user, "activities.change_activity", activity)
+    with timezone.override(activity.booking.room.site.zoneinfo):
+        form = ActivityForm(request.POST or None, instance=activity)
+        del form.fields["slots"], form.fields["publish"]
+        if request.method == "POST" and form.is_valid():
+            try:
+                data = {k: form.cleaned_data[k] for k in EDITABLE_FIELDS}
+                services.activity_update(
+                    activity=activity, updated_by=request.user, **data
+                )
+                messages.success(request, "Activity saved.")
+                return redirect("activities:manage", activity.pk)
+            except DomainError as exc:
+                form.add_domain_error(exc)
+        context = {"form": form, "booking": activity.booking, "activity": activity}
+        return render(request, "activities/activity_form.html", context)
 
 
 @login_required

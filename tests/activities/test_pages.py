@@ -294,3 +294,73 @@ def test_manage_page_query_count_is_constant(
             reverse("activities:manage", args=[activity.pk])
         ).content.decode()
     assert body.count("Child") >= n
+
+
+def test_partner_adds_places_on_the_edit_page_and_the_waitlist_moves(
+    client, booking, partner_user
+):
+    activity = make_activity(booking=booking, capacity=1)
+    households = [family(children=0) for _ in range(2)]
+    for household, members in households:
+        signup_create(household=household, activity=activity, members=members)
+    login(client, partner_user)
+    form = client.get(reverse("activities:edit", args=[activity.pk]))
+    assert form.status_code == 200
+    data = {
+        "title": activity.title,
+        "description": activity.description,
+        "category": activity.category,
+        "audience": activity.audience,
+        "capacity": 2,
+        "eligibility": "open",
+        "signup_mode": "series",
+        "referral_places": 0,
+        "languages": "English",
+    }
+    response = client.post(reverse("activities:edit", args=[activity.pk]), data)
+    assert response.status_code == 302
+    assert set(SignUp.objects.values_list("status", flat=True)) == {"confirmed"}
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_partner_and_link_worker_lists_query_counts(
+    client, room, partner, partner_user, link_worker, n, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from activities.services import referral_create
+    from tests.activities.factories import london
+
+    for i in range(n):
+        booking = approved_booking(
+            room=RoomFactory(site=room.site),
+            partner=partner,
+            weeks=2,
+            starts=london(2026, 10, 13, 18) + dt.timedelta(days=i),
+        )
+        activity = make_activity(booking=booking, title=f"A{i}")
+        household, members = family(children=1)
+        referral_create(
+            referred_by=link_worker,
+            household_reference=household.reference,
+            activity=activity,
+        )
+        signup_create(household=household, activity=activity, members=members)
+    login(client, partner_user)
+    with django_assert_max_num_queries(10):
+        assert (
+            client.get(reverse("activities:mine")).content.decode().count("/manage/")
+            == n
+        )
+    login(client, link_worker)
+    with django_assert_max_num_queries(10):
+        assert (
+            client.get(reverse("activities:referrals"))
+            .content.decode()
+            .count("Confirmed")
+            == n
+        )
+    session = activity.sessions.first()
+    login(client, partner_user)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("activities:register", args=[session.pk]))
