@@ -5,15 +5,21 @@ error body in hub.api_errors.
 """
 
 import django_filters
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from hub import selectors, services
-from hub.api_base import StrictInputSerializer, check_perm, filter_queryset, paginate
+from hub.api_base import (
+    HubApiView,
+    PublicApiView,
+    StrictInputSerializer,
+    check_perm,
+    filter_queryset,
+    object_or_404,
+    paginate,
+)
 from hub.models import OpeningHours, Room, RoomFeature, Site
 
 
@@ -117,9 +123,7 @@ class RoomInput(StrictInputSerializer):
     is_bookable = serializers.BooleanField(required=False)
 
 
-class SiteListApi(APIView):
-    permission_classes = [AllowAny]
-
+class SiteListApi(PublicApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("area", str, description="Area name, any case."),
@@ -140,18 +144,14 @@ class SiteListApi(APIView):
         )
 
 
-class SiteDetailApi(APIView):
-    permission_classes = [AllowAny]
-
+class SiteDetailApi(PublicApiView):
     @extend_schema(responses=SiteOutput)
     def get(self, request, site_id: int):
-        site = get_object_or_404(selectors.site_list_public(), pk=site_id)
+        site = object_or_404(selectors.site_list_public(), what="site", pk=site_id)
         return Response(SiteOutput(site).data)
 
 
-class RoomListApi(APIView):
-    permission_classes = [AllowAny]
-
+class RoomListApi(PublicApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("site", int, description="Site id."),
@@ -184,14 +184,14 @@ ROOM_EXAMPLE = {
 }
 
 
-class SiteRoomCreateApi(APIView):
+class SiteRoomCreateApi(HubApiView):
     @extend_schema(
         request=RoomInput,
         responses={201: RoomOutput},
         examples=[OpenApiExample("A hall", value=ROOM_EXAMPLE, request_only=True)],
     )
     def post(self, request, site_id: int):
-        site = get_object_or_404(Site, pk=site_id)
+        site = object_or_404(Site.objects.all(), what="site", pk=site_id)
         check_perm(request.user, "hub.add_room", site)
         serializer = RoomInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -199,7 +199,7 @@ class SiteRoomCreateApi(APIView):
         return Response(RoomOutput(room).data, status=status.HTTP_201_CREATED)
 
 
-class RoomDetailApi(APIView):
+class RoomDetailApi(HubApiView):
     def get_permissions(self):
         if self.request.method == "GET":
             return [AllowAny()]
@@ -207,7 +207,7 @@ class RoomDetailApi(APIView):
 
     @extend_schema(responses=RoomOutput)
     def get(self, request, room_id: int):
-        room = get_object_or_404(selectors.room_list_public(), pk=room_id)
+        room = object_or_404(selectors.room_list_public(), what="room", pk=room_id)
         return Response(RoomOutput(room).data)
 
     @extend_schema(
@@ -218,7 +218,9 @@ class RoomDetailApi(APIView):
         ],
     )
     def patch(self, request, room_id: int):
-        room = get_object_or_404(Room.objects.select_related("site"), pk=room_id)
+        room = object_or_404(
+            Room.objects.select_related("site"), what="room", pk=room_id
+        )
         check_perm(request.user, "hub.change_room", room)
         serializer = RoomInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

@@ -3,11 +3,31 @@ input serializers and django-filter FilterSets used from plain APIViews."""
 
 from django_filters import FilterSet
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from hub.errors import PermissionDenied
+from hub.errors import NotFound, PermissionDenied
+
+
+class HubApiView(APIView):
+    """Base for every API view: token (``Authorization: Token <key>``) or
+    session (browser, CSRF-checked) authentication; signed-in users only.
+    Token comes first so that a missing or wrong token is a 401 with a
+    ``WWW-Authenticate: Token`` header. Object-level rules are checked in the
+    handler with `check_perm`."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class PublicApiView(HubApiView):
+    """Base for public reads: anyone may call it, signed in or not."""
+
+    permission_classes = [AllowAny]
 
 
 class HubPagination(PageNumberPagination):
@@ -31,6 +51,16 @@ def check_perm(user, perm: str, obj=None) -> None:
         raise PermissionDenied(
             "You do not have permission to do this.", details=[{"permission": perm}]
         )
+
+
+def object_or_404(queryset, *, what: str, **lookup):
+    """The one object matching `lookup`, or hub.errors.NotFound (404, code
+    "not_found") saying which `what` (e.g. "site") was not found."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        values = ", ".join(f"{k}={v}" for k, v in lookup.items())
+        raise NotFound(f"No {what} has {values}. Check the id.")
+    return obj
 
 
 def filter_queryset(*, filterset_class: type[FilterSet], request, queryset):
