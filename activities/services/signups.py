@@ -49,6 +49,11 @@ def signup_create(
     Gets a confirmed place if the unit has room for all of them, otherwise a
     waitlist place (first come, first served).
     """
+    if created_by is not None and not created_by.has_perm(
+        "activities.sign_up", household
+    ):
+        raise PermissionDenied("You can only sign up your own household.")
+    members = list({m.pk: m for m in members}.values())  # each person once
     _check_unit(activity, session)
     capacity.unit_lock(activity=activity, session=session)
     activity = Activity.objects.select_related("booking__room__site").get(

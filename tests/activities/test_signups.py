@@ -204,3 +204,21 @@ def test_no_members_chosen(activity):
 def test_a_draft_activity(booking):
     activity = make_activity(booking=booking, status=Activity.Status.DRAFT)
     assert "not open" in _refused(activity, *family(), Conflict.__mro__[1]).message
+
+
+def test_someone_else_cannot_sign_a_household_up(activity, partner_user):
+    household, members = family()
+    with pytest.raises(PermissionDenied):
+        signup_create(
+            household=household,
+            activity=activity,
+            members=members,
+            created_by=partner_user,
+        )
+    assert SignUp.objects.count() == 0
+
+
+def test_a_person_listed_twice_takes_one_place(activity):
+    household, members = family(children=1)
+    result = sign(activity, household, members + members[:1])
+    assert result.signup.places == 2
