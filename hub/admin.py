@@ -1,6 +1,7 @@
 """Django admin for the core domain (platform admins only). Changes to sites,
 rooms and staff roles keep a history (simple_history)."""
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,6 +16,7 @@ from hub.models import (
     Term,
     Trust,
 )
+from hub.services import term_assert_no_overlap
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -61,12 +63,34 @@ class RoomFeatureAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Term, Holiday)
+class TermAdminForm(forms.ModelForm):
+    """The admin is where trust-wide terms are entered, so it applies the same
+    no-overlap rule as hub.services.term_create."""
+
+    class Meta:
+        model = Term
+        fields = ["site", "trust", "name", "starts_on", "ends_on"]
+
+    def clean(self):
+        data = super().clean()
+        term = Term(pk=self.instance.pk, **{k: data.get(k) for k in self.Meta.fields})
+        dates_ok = term.starts_on and term.ends_on and term.starts_on <= term.ends_on
+        if dates_ok and (term.site or term.trust):
+            term_assert_no_overlap(term=term)
+        return data
+
+
+@admin.register(Holiday)
 class DatePeriodAdmin(admin.ModelAdmin):
     list_display = ["name", "site", "trust", "starts_on", "ends_on"]
     list_filter = ["site", "trust"]
     list_select_related = ["site", "trust"]
     date_hierarchy = "starts_on"
+
+
+@admin.register(Term)
+class TermAdmin(DatePeriodAdmin):
+    form = TermAdminForm
 
 
 @admin.register(Closure)

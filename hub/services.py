@@ -219,7 +219,8 @@ def _owner_q(*, site: Site | None, trust: Trust | None) -> Q:
     return Q(trust=trust) | Q(site__trust=trust)
 
 
-def _check_term_overlap(term: Term) -> None:
+def term_assert_no_overlap(*, term: Term) -> None:
+    """ValidationError on starts_on if `term` overlaps a term sharing its calendar."""
     overlapping = (
         Term.objects.filter(_owner_q(site=term.site, trust=term.trust))
         .filter(starts_on__lte=term.ends_on, ends_on__gte=term.starts_on)
@@ -247,7 +248,7 @@ def term_create(
     """A term for one site or shared by a trust. Terms of one site never overlap."""
     term = Term(site=site, trust=trust, name=name, starts_on=starts_on, ends_on=ends_on)
     _check(term)
-    _check_term_overlap(term)
+    term_assert_no_overlap(term=term)
     term.save()
     return term
 

@@ -1,11 +1,13 @@
 """Platform admin: create sites and give staff roles (superusers only), and the
 Django admin for the hub models."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
-from hub.models import Site, StaffRole
-from tests.factories import UserFactory
+from hub.models import Site, StaffRole, Term, Trust
+from tests.factories import TermFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +112,41 @@ def test_django_admin_shows_site_history(client, admin_user, site):
     client.force_login(admin_user)
     url = reverse("admin:hub_site_history", args=[site.pk])
     assert client.get(url).status_code == 200
+
+
+def _admin_term_post(**overrides):
+    return {
+        "site": "",
+        "trust": "",
+        "name": "Spring term",
+        "starts_on": "2027-01-05",
+        "ends_on": "2027-03-26",
+        **overrides,
+    }
+
+
+def test_django_admin_rejects_a_trust_term_overlapping_a_school_term(
+    client, admin_user, site
+):
+    trust = Trust.objects.create(name="Leeds Learning Trust", slug="llt")
+    site.trust = trust
+    site.save()
+    TermFactory(site=site, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 4, 1))
+    client.force_login(admin_user)
+    url = reverse("admin:hub_term_add")
+    response = client.post(url, _admin_term_post(trust=trust.pk))
+    assert response.status_code == 200
+    assert "These dates overlap Autumn term" in response.content.decode()
+    assert not Term.objects.filter(trust=trust).exists()
+    ok = client.post(url, _admin_term_post(trust=trust.pk, ends_on="2027-02-12"))
+    assert ok.status_code == 302
+    assert Term.objects.filter(trust=trust).count() == 1
+
+
+def test_django_admin_rejects_a_bad_postcode(client, admin_user):
+    client.force_login(admin_user)
+    data = {**NEW_SITE, "postcode": "NOPE", "opening_hours-TOTAL_FORMS": "0"}
+    data["opening_hours-INITIAL_FORMS"] = "0"
+    response = client.post(reverse("admin:hub_site_add"), data)
+    assert "Enter a real UK postcode" in response.content.decode()
+    assert not Site.objects.exists()
