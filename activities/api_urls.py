@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import api
+from activities import api, api_family
 
 app_name = "activities-api"
 urlpatterns = [
@@ -18,30 +18,32 @@ urlpatterns = [
         api.ActivitySignupsApi.as_view(),
         name="activity-signups",
     ),
-    path("households/me/", api.HouseholdMineApi.as_view(), name="household"),
+    path("households/me/", api_family.HouseholdMineApi.as_view(), name="household"),
     path(
         "households/me/members/",
-        api.HouseholdMemberCreateApi.as_view(),
+        api_family.HouseholdMemberCreateApi.as_view(),
         name="member-create",
     ),
     path(
         "households/me/export/",
-        api.HouseholdExportApi.as_view(),
+        api_family.HouseholdExportApi.as_view(),
         name="household-export",
     ),
-    path("signups/", api.SignUpListCreateApi.as_view(), name="signups"),
+    path("signups/", api_family.SignUpListCreateApi.as_view(), name="signups"),
     path(
-        "signups/<int:signup_id>/", api.SignUpDetailApi.as_view(), name="signup-detail"
+        "signups/<int:signup_id>/",
+        api_family.SignUpDetailApi.as_view(),
+        name="signup-detail",
     ),
     path(
         "signups/<int:signup_id>/cancel/",
-        api.SignUpCancelApi.as_view(),
+        api_family.SignUpCancelApi.as_view(),
         name="signup-cancel",
     ),
     path(
         "signups/<int:signup_id>/decline/",
-        api.SignUpDeclineApi.as_view(),
+        api_family.SignUpDeclineApi.as_view(),
         name="signup-decline",
     ),
-    path("referrals/", api.ReferralListCreateApi.as_view(), name="referrals"),
+    path("referrals/", api_family.ReferralListCreateApi.as_view(), name="referrals"),
 ]
