@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from hub.models import Closure, Holiday, OpeningHours, Room, RoomFeature, Site, Term
-from tests.factories import TermFactory
+from tests.factories import ClosureFactory, RoomFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +294,31 @@ def test_platform_admin_can_manage_any_site(client, admin_user, other_site):
     client.force_login(admin_user)
     assert client.get(_url("site-manage", other_site.slug)).status_code == 200
     assert Site.objects.count() == 1
+
+
+@pytest.mark.parametrize(("name", "extra"), MANAGER_PAGES)
+def test_manager_pages_open_for_the_sites_manager(bm_client, site, name, extra):
+    response = bm_client.get(_url(name, "hillside", *extra))
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1>") == 1
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_manage_and_dates_pages_query_count_is_constant(
+    bm_client, site, n, django_assert_max_num_queries
+):
+    kitchen = RoomFeature.objects.get(slug="kitchen")
+    for i in range(n):
+        RoomFactory(site=site).features.add(kitchen)
+        TermFactory(
+            site=site,
+            starts_on=dt.date(2030 + i, 1, 5),
+            ends_on=dt.date(2030 + i, 3, 1),
+        )
+        ClosureFactory(site=site)
+    with django_assert_max_num_queries(8):
+        manage = bm_client.get(_url("site-manage", "hillside"))
+    assert manage.content.decode().count("Kitchen") == n
+    with django_assert_max_num_queries(8):
+        dates = bm_client.get(_url("site-dates", "hillside"))
+    assert dates.content.decode().count(">Polling station</th>") == n
