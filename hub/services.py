@@ -82,7 +82,18 @@ def _check(instance, **kwargs) -> None:
 # Sites
 
 
+# /sites/new/ is the create page, so no site may be reached at that address.
+RESERVED_SITE_SLUGS = {"new"}
+
+
 def _check_site_slug(site: Site) -> None:
+    if site.slug in RESERVED_SITE_SLUGS:
+        raise ValidationError(
+            {
+                "slug": f"“{site.slug}” is used by the site itself. "
+                "Choose a different web address, such as the school's name."
+            }
+        )
     if Site.objects.filter(slug=site.slug).exclude(pk=site.pk).exists():
         raise ValidationError(
             {

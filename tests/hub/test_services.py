@@ -208,3 +208,10 @@ def test_staff_role_cannot_be_given_twice(site, manager):
     assert "already a business manager" in _messages(exc, "email")
     role = services.staff_role_assign(site=site, user=UserFactory(), role="link_worker")
     assert role.get_role_display() == "Link worker"
+
+
+def test_site_slug_new_is_reserved_for_the_create_page():
+    with pytest.raises(ValidationError) as exc:
+        services.site_create(**{**SITE, "slug": "new"})
+    assert "Choose a different web address" in _messages(exc, "slug")
+    assert not Site.objects.exists()
