@@ -90,8 +90,8 @@ def _check_site_slug(site: Site) -> None:
     if site.slug in RESERVED_SITE_SLUGS:
         raise ValidationError(
             {
-                "slug": f"“{site.slug}” is used by the site itself. "
-                "Choose a different web address, such as the school's name."
+                "slug": f"“{site.slug}” is reserved for the page that adds a "
+                "school. Choose a different web address, such as the school's name."
             }
         )
     if Site.objects.filter(slug=site.slug).exclude(pk=site.pk).exists():
