@@ -49,6 +49,7 @@ def test_admin_creates_a_site_then_gives_it_a_manager(client, admin_user):
         ("slug", "hillside", "Another school already uses this web address"),
         ("postcode", "12345", "Enter a real UK postcode"),
         ("timezone", "GMT+1", "is not a time zone"),
+        ("slug", "new", "is reserved for the page that adds a school"),
     ],
 )
 def test_bad_new_site_is_explained_and_not_saved(
