@@ -1,0 +1,87 @@
+"""Issue 4's journey on a phone-sized screen: a demo family finds an activity,
+signs up a carer and a child, sees the sign-up on their family page and cancels
+it. Every page gets an axe scan and must not scroll sideways."""
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from activities.models import Activity, Household, HouseholdMember, SignUp
+from tests.browser.conftest import assert_accessible, sign_in
+
+LIVE = [SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED]
+
+
+def _age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _assert_fits_phone(page) -> None:
+    assert_accessible(page)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+    assert not overflow, f"{page.url} scrolls sideways on a phone"
+
+
+@pytest.fixture
+def family_and_activity(transactional_db):
+    call_command("seed_demo", stdout=io.StringIO())
+    activity = Activity.objects.get(title="Cook and eat together")
+    first = activity.sessions.order_by("slot__starts_at").first().slot.starts_at.date()
+    for household in Household.objects.filter(user__isnull=False).order_by("pk"):
+        if SignUp.objects.filter(
+            household=household, activity=activity, status__in=LIVE
+        ):
+            continue
+        children = [
+            m
+            for m in household.members.filter(kind=HouseholdMember.Kind.CHILD)
+            if m.date_of_birth
+            and activity.min_age <= _age_on(m.date_of_birth, first) <= activity.max_age
+        ]
+        carer = household.members.filter(kind=HouseholdMember.Kind.CARER).first()
+        if children and carer:
+            return household, activity, carer, children[0]
+    pytest.fail("the demo has no family free to sign up to the cooking club")
+
+
+def test_family_finds_signs_up_and_cancels_on_a_phone(phone_page, family_and_activity):
+    household, activity, carer, child = family_and_activity
+    page = phone_page
+    sign_in(page, household.user.username)
+
+    page.goto("/activities/")
+    _assert_fits_phone(page)
+    page.get_by_role("link", name=activity.title).first.click()
+    page.wait_for_load_state()
+    _assert_fits_phone(page)
+    assert "Sign up" in page.locator("main").inner_text()
+
+    page.get_by_label(re.compile(rf"^{carer.first_name} \(")).check()
+    page.get_by_label(re.compile(rf"^{child.first_name} \(child")).check()
+    page.get_by_role("button", name=re.compile("^(Sign up|Join the waitlist)$")).click()
+    page.wait_for_load_state()
+    _assert_fits_phone(page)
+
+    signup = SignUp.objects.get(household=household, activity=activity, status__in=LIVE)
+    assert set(signup.members.all()) == {carer, child}
+    message = page.locator("main").inner_text()
+    if signup.status == SignUp.Status.WAITLISTED:
+        assert "waitlist" in message.lower()
+    else:
+        assert activity.title in message
+
+    page.goto("/activities/household/")
+    _assert_fits_phone(page)
+    page.get_by_role(
+        "button", name=re.compile(rf"^Cancel\s*sign-up to {re.escape(activity.title)}")
+    ).click()
+    page.wait_for_load_state()
+    signup.refresh_from_db()
+    assert signup.status == SignUp.Status.CANCELLED
+    assert "cancel" in page.locator("main").inner_text().lower()
+    _assert_fits_phone(page)
