@@ -4,8 +4,10 @@
            "details": [...]}}
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -47,6 +49,10 @@ def exception_handler(exc, context):
             _body("conflict", "Someone else changed this at the same time. Try again."),
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found. Check the address or the id.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
