@@ -14,7 +14,6 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from schedule.models import Calendar
 
 from hub.models import (
     Holiday,
@@ -26,6 +25,7 @@ from hub.models import (
     Term,
     Trust,
 )
+from hub.services import room_create
 from partners.models import ComplianceDocument, Partner, PartnerMembership
 
 DEMO_PASSWORD = "community-hub-demo"
@@ -294,23 +294,18 @@ def seed_room(site, name, capacity, features, evening_pence, weekend_pence) -> R
     slug = name.lower().replace(" ", "-").replace("'", "")
     room = Room.objects.filter(site=site, slug=slug).first()
     if room is None:
-        calendar = Calendar.objects.create(
-            name=f"{name}, {site.name}", slug=f"room-{site.slug}-{slug}"
-        )
-        room = Room.objects.create(
+        step_free = any(f.slug == "step-free" for f in features)
+        room = room_create(
             site=site,
             name=name,
             slug=slug,
             capacity=capacity,
-            calendar=calendar,
+            features=features,
             rate_daytime_pence=evening_pence * 4 // 5,
             rate_evening_pence=evening_pence,
             rate_weekend_pence=weekend_pence,
-            accessibility_notes="Step-free from the car park."
-            if any(f.slug == "step-free" for f in features)
-            else "",
+            accessibility_notes="Step-free from the car park." if step_free else "",
         )
-        room.features.set(features)
     return room
 
 
