@@ -4,6 +4,7 @@ the services."""
 from django import forms
 
 from activities.models import Activity, Household, HouseholdMember
+from activities.services.publishing import EDITABLE_FIELDS
 from hub.errors import DomainError
 from hub.forms_base import HubForm, HubModelForm
 from hub.models import Site
@@ -178,24 +179,7 @@ class ActivityForm(DomainErrorMixin, HubModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "title",
-            "description",
-            "category",
-            "audience",
-            "min_age",
-            "max_age",
-            "capacity",
-            "eligibility",
-            "signup_mode",
-            "signup_opens_at",
-            "signup_closes_at",
-            "referral_places",
-            "max_places_per_household",
-            "accessibility_info",
-            "what_to_bring",
-            "languages",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"signup_opens_at": DATETIME, "signup_closes_at": DATETIME}
         labels = {
             "min_age": "Youngest age (children)",
