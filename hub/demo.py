@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
@@ -189,8 +190,9 @@ def school_year_dates(year: int) -> tuple[list[tuple], list[tuple]]:
 
 
 @cache
-def _demo_password_hash() -> str:
-    # Hash once: a fresh PBKDF2 hash per user would make seeding take a minute.
+def _demo_password_hash(hashers: tuple[str, ...]) -> str:
+    # Hash once per hasher setting: a fresh PBKDF2 hash per user would make
+    # seeding take a minute, and tests may switch hashers between runs.
     return make_password(DEMO_PASSWORD)
 
 
@@ -201,7 +203,7 @@ def _user(username: str, *, first: str, last: str, **extra):
             "first_name": first,
             "last_name": last,
             "email": f"{username}@example.org",
-            "password": _demo_password_hash(),
+            "password": _demo_password_hash(tuple(settings.PASSWORD_HASHERS)),
             **extra,
         },
     )
