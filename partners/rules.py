@@ -1,0 +1,55 @@
+"""Partner permissions (django-rules). See hub/rules.py for the shared predicates."""
+
+import rules
+
+from hub.rules import is_any_business_manager, is_platform_admin
+from partners.models import ComplianceDocument, Partner, PartnerMembership
+
+
+def _memberships(user) -> dict[int, str]:
+    """{partner_id: role} for a user, cached on the user object."""
+    cached = getattr(user, "_partner_roles", None)
+    if cached is None:
+        cached = dict(
+            PartnerMembership.objects.filter(user=user).values_list(
+                "partner_id", "role"
+            )
+        )
+        user._partner_roles = cached
+    return cached
+
+
+def partner_ids_for(user, role: str | None = None) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return {pid for pid, r in _memberships(user).items() if role in (None, r)}
+
+
+def _partner_id(obj) -> int | None:
+    if isinstance(obj, Partner):
+        return obj.pk
+    if isinstance(obj, ComplianceDocument):
+        return obj.partner_id
+    return getattr(obj, "partner_id", None)
+
+
+@rules.predicate
+def is_partner_member(user, obj) -> bool:
+    return _partner_id(obj) in partner_ids_for(user)
+
+
+@rules.predicate
+def is_partner_admin(user, obj) -> bool:
+    return _partner_id(obj) in partner_ids_for(user, PartnerMembership.Role.ADMIN)
+
+
+can_decide = is_platform_admin | is_any_business_manager
+
+rules.add_perm("partners.view_partner_private", is_partner_member | can_decide)
+rules.add_perm("partners.change_partner", is_partner_admin)
+rules.add_perm("partners.add_member", is_partner_admin)
+rules.add_perm("partners.upload_document", is_partner_admin)
+rules.add_perm("partners.view_document", is_partner_member | can_decide)
+rules.add_perm("partners.review_partners", can_decide)
+rules.add_perm("partners.decide_partner", can_decide)
+rules.add_perm("partners.verify_document", can_decide)

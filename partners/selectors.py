@@ -1,0 +1,102 @@
+"""Reads about partners, each in a fixed number of queries."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Q, QuerySet, When
+from django.utils import timezone
+
+from partners.models import ComplianceDocument, Partner
+
+WARN_DAYS = 30
+
+
+def partner_list_public() -> QuerySet[Partner]:
+    return Partner.objects.filter(status=Partner.Status.APPROVED).order_by("name")
+
+
+def partner_list_for_review(*, status: str | None = None) -> QuerySet[Partner]:
+    """All partners, applications first, with document counts (one query)."""
+    partners = Partner.objects.annotate(
+        document_count=Count("documents"),
+        unverified_count=Count(
+            "documents", filter=Q(documents__verified_at__isnull=True)
+        ),
+    )
+    if status:
+        partners = partners.filter(status=status)
+    waiting_first = Case(
+        When(status=Partner.Status.APPLIED, then=0),
+        When(status=Partner.Status.SUSPENDED, then=1),
+        default=2,
+    )
+    return partners.order_by(waiting_first, "name")
+
+
+def _valid_insurance_expiries(partner: Partner) -> list[dt.date | None]:
+    return list(
+        ComplianceDocument.objects.filter(
+            partner=partner,
+            kind=ComplianceDocument.Kind.INSURANCE,
+            verified_at__isnull=False,
+        ).values_list("expires_on", flat=True)
+    )
+
+
+def partner_insured_days(*, partner: Partner, days: Iterable[dt.date]) -> set[dt.date]:
+    """The subset of `days` on which the partner holds verified insurance that has
+    not expired (a document with no expiry never expires). One query."""
+    expiries = _valid_insurance_expiries(partner)
+    return {d for d in days if any(e is None or e >= d for e in expiries)}
+
+
+def partner_insured_on(partner: Partner, day: dt.date) -> bool:
+    return day in partner_insured_days(partner=partner, days=[day])
+
+
+@dataclass(frozen=True)
+class DocumentWarning:
+    document: ComplianceDocument
+    expired: bool
+
+    @property
+    def message(self) -> str:
+        doc = self.document
+        when = f"{doc.expires_on:%-d %B %Y}"
+        verb = "expired on" if self.expired else "expires on"
+        return f"{doc.get_kind_display()} {verb} {when}: upload the new one."
+
+
+def document_warnings(
+    *, partner: Partner | None = None, today: dt.date | None = None
+) -> list[DocumentWarning]:
+    """Documents that have expired or expire within 30 days, where the partner
+    has no later document of the same kind. One query."""
+    today = today or timezone.localdate()
+    docs = ComplianceDocument.objects.filter(expires_on__isnull=False).select_related(
+        "partner"
+    )
+    if partner is not None:
+        docs = docs.filter(partner=partner)
+    else:
+        docs = docs.exclude(partner__status=Partner.Status.SUSPENDED)
+    latest: dict[tuple[int, str], ComplianceDocument] = {}
+    for doc in docs:
+        key = (doc.partner_id, doc.kind)
+        if key not in latest or doc.expires_on > latest[key].expires_on:
+            latest[key] = doc
+    horizon = today + dt.timedelta(days=WARN_DAYS)
+    warnings = [
+        DocumentWarning(document=doc, expired=doc.expires_on < today)
+        for doc in latest.values()
+        if doc.expires_on <= horizon
+    ]
+    return sorted(
+        warnings, key=lambda w: (w.document.expires_on, w.document.partner.name)
+    )
+
+
+def partner_get_for_member(*, user) -> Partner | None:
+    """The partner the user belongs to (the first, if several)."""
+    return Partner.objects.filter(memberships__user=user).order_by("name").first()
