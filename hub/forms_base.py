@@ -7,6 +7,8 @@ hint and sets aria-invalid; we add the error), matching templates/includes/field
 
 from django import forms
 
+from hub.errors import DomainError
+
 
 class HubBoundField(forms.BoundField):
     def build_widget_attrs(self, attrs, widget=None):
@@ -18,9 +20,20 @@ class HubBoundField(forms.BoundField):
         return attrs
 
 
-class HubForm(forms.Form):
+class DomainErrorFormMixin:
+    def add_domain_error(self, exc: DomainError) -> None:
+        """Show a service's error on its field (or at the top of the form), and
+        each of its details (e.g. every clashing date) at the top."""
+        field = exc.field if exc.field in self.fields else None
+        self.add_error(field, exc.message)
+        for detail in exc.details:
+            if isinstance(detail, dict) and detail.get("message"):
+                self.add_error(None, detail["message"])
+
+
+class HubForm(DomainErrorFormMixin, forms.Form):
     bound_field_class = HubBoundField
 
 
-class HubModelForm(forms.ModelForm):
+class HubModelForm(DomainErrorFormMixin, forms.ModelForm):
     bound_field_class = HubBoundField
