@@ -34,10 +34,14 @@ PARTNER_FIELDS = (
 )
 
 
+# Slugs that would hide a page under /partners/.
+RESERVED_SLUGS = {"apply", "mine", "review", "documents"}
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "partner"
     slug, n = base, 2
-    while Partner.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Partner.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -1,2 +1,19 @@
+from django.urls import path
+
+from partners import views
+
 app_name = "partners"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("apply/", views.apply, name="apply"),
+    path("mine/", views.mine, name="mine"),
+    path("review/", views.review, name="review"),
+    path("documents/<int:document_id>/", views.document, name="document"),
+    path(
+        "documents/<int:document_id>/verify/",
+        views.document_verify,
+        name="document-verify",
+    ),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/decide/", views.decide, name="decide"),
+]

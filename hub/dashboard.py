@@ -1,0 +1,29 @@
+"""The business manager's dashboard: what needs a decision, and what is on tonight."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from bookings.selectors import dashboard_panel_context
+from hub.models import Site, StaffRole
+from hub.rules import site_ids_for
+from partners.models import Partner
+from partners.selectors import document_warnings
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    if not user.has_perm("hub.view_dashboard"):
+        raise PermissionDenied
+    site_ids = site_ids_for(user, StaffRole.Role.BUSINESS_MANAGER)
+    sites = Site.objects.filter(pk__in=site_ids) if site_ids else Site.objects.all()
+    context = {
+        "applications": list(
+            Partner.objects.filter(status=Partner.Status.APPLIED).order_by("created_at")
+        ),
+        "warnings": document_warnings(),
+        "sites": list(sites.order_by("name")),
+        **dashboard_panel_context(user=user),
+    }
+    return render(request, "hub/dashboard.html", context)
