@@ -1,32 +1,15 @@
-"""Is the partner insured on these dates? Uses partners.selectors when h2's
-version exists, else the same rule here: a verified insurance document that
-has not expired on the day (no expiry date = never expires)."""
+"""Compliance look-ups for bookings. The insurance rule itself (a verified
+insurance document not expired on the day) lives in partners.selectors."""
 
 import datetime as dt
 
 from partners.models import ComplianceDocument
-
-try:  # pragma: no cover - depends on the partners app's progress
-    from partners.selectors import partner_insured_days as _partner_insured_days
-except ImportError:  # pragma: no cover
-    _partner_insured_days = None
+from partners.selectors import partner_insured_days
 
 
 def insured_days(*, partner, days: list[dt.date]) -> set[dt.date]:
     """The subset of `days` on which `partner` holds valid insurance. One query."""
-    if _partner_insured_days is not None:
-        result = _partner_insured_days(partner=partner, days=days)
-        if isinstance(result, dict):
-            return {day for day, ok in result.items() if ok}
-        return set(result)
-    docs = list(
-        ComplianceDocument.objects.filter(
-            partner=partner,
-            kind=ComplianceDocument.Kind.INSURANCE,
-            verified_at__isnull=False,
-        ).values_list("expires_on", flat=True)
-    )
-    return {d for d in days if insured_on(docs, d)}
+    return partner_insured_days(partner=partner, days=days)
 
 
 def insurance_expiries(*, partner_ids: set[int]) -> dict[int, list[dt.date | None]]:
