@@ -5,7 +5,6 @@ from django import forms
 
 from activities.models import Activity, Household, HouseholdMember
 from activities.services.publishing import EDITABLE_FIELDS
-from hub.errors import DomainError
 from hub.forms_base import HubForm, HubModelForm
 from hub.models import Site
 
@@ -25,12 +24,6 @@ class Checkboxes(forms.CheckboxSelectMultiple):
 class Radios(forms.RadioSelect):
     def id_for_label(self, id_, index=None):
         return f"{id_}_{index or 0}" if id_ else id_
-
-
-class DomainErrorMixin:
-    def add_domain_error(self, exc: DomainError) -> None:
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, exc.message)
 
 
 class FilterForm(HubForm):
@@ -74,7 +67,7 @@ class FilterForm(HubForm):
         return data
 
 
-class SignUpForm(DomainErrorMixin, HubForm):
+class SignUpForm(HubForm):
     members = forms.ModelMultipleChoiceField(
         queryset=HouseholdMember.objects.none(),
         widget=Checkboxes,
@@ -112,7 +105,7 @@ def _member_label(member: HouseholdMember) -> str:
     return f"{member.first_name} ({member.get_kind_display().lower()})"
 
 
-class HouseholdForm(DomainErrorMixin, HubModelForm):
+class HouseholdForm(HubModelForm):
     class Meta:
         model = Household
         fields = [
@@ -140,7 +133,7 @@ class HouseholdForm(DomainErrorMixin, HubModelForm):
         }
 
 
-class MemberForm(DomainErrorMixin, HubModelForm):
+class MemberForm(HubModelForm):
     class Meta:
         model = HouseholdMember
         fields = [
@@ -166,7 +159,7 @@ class MemberForm(DomainErrorMixin, HubModelForm):
         }
 
 
-class ActivityForm(DomainErrorMixin, HubModelForm):
+class ActivityForm(HubModelForm):
     slots = forms.MultipleChoiceField(
         required=False,
         widget=Checkboxes,
@@ -204,7 +197,7 @@ class ReasonForm(HubForm):
     )
 
 
-class ReferralForm(DomainErrorMixin, HubForm):
+class ReferralForm(HubForm):
     household_reference = forms.CharField(
         max_length=8,
         label="Family's reference",
@@ -222,7 +215,7 @@ class ReferralForm(DomainErrorMixin, HubForm):
     )
 
 
-class VerifyForm(DomainErrorMixin, HubForm):
+class VerifyForm(HubForm):
     household_reference = forms.CharField(max_length=8, label="Family's reference")
     eligible = forms.BooleanField(
         required=False,

@@ -4,7 +4,6 @@ from django import forms
 
 from bookings.scheduling import NTH_NAMES, Frequency, Recurrence
 from bookings.services import When
-from hub.errors import DomainError
 from hub.forms_base import HubForm
 from hub.models import Room
 from partners.models import Partner
@@ -130,13 +129,6 @@ class BookingRequestForm(HubForm):
             "expected_attendees": data["expected_attendees"],
             "term_time_only": data["term_time_only"],
         }
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        """Show a service error on its field (or at the top), with each date."""
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, exc.message)
-        for detail in exc.details:
-            self.add_error(None, detail["message"])
 
 
 class ReasonForm(HubForm):
