@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "hub.middleware.DisplayTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -123,6 +124,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"  # storage; each Site has its own IANA zone for display
+# Zone for pages not about one school (dashboards, histories).
+DISPLAY_TIME_ZONE = env_str("DISPLAY_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 
