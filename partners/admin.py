@@ -1,0 +1,40 @@
+"""Django admin for partners (platform admins only). Decisions and document
+checks belong on the review pages, which go through the services; the admin
+is for correcting details. Every change keeps a history (simple_history)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from partners.models import ComplianceDocument, Partner, PartnerMembership
+
+
+class MembershipInline(admin.TabularInline):
+    model = PartnerMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "status", "rate_band", "status_decided_at"]
+    list_filter = ["status", "kind", "rate_band"]
+    search_fields = ["name", "slug", "registration_number", "contact_email"]
+    prepopulated_fields = {"slug": ["name"]}
+    # Status changes go through the review page, so who/when/why is recorded.
+    readonly_fields = [
+        "status",
+        "status_decided_by",
+        "status_decided_at",
+        "status_reason",
+    ]
+    inlines = [MembershipInline]
+
+
+@admin.register(ComplianceDocument)
+class ComplianceDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["partner", "kind", "expires_on", "verified_at"]
+    list_filter = ["kind"]
+    list_select_related = ["partner"]
+    search_fields = ["partner__name"]
+    readonly_fields = ["file", "uploaded_by", "verified_by", "verified_at"]
+    date_hierarchy = "expires_on"
