@@ -1,7 +1,37 @@
+"""Signing in and out, password reset (Django's views, our templates) and
+family sign-up. The partner application page lives at /partners/apply/ and is
+routed by partners.urls to hub.accounts.partner_apply_view."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from hub import accounts
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-up/", accounts.signup_family, name="signup-family"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            subject_template_name="registration/password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]
