@@ -14,8 +14,10 @@ from bookings import conflicts
 from bookings.compliance import documents_valid_today, insurance_expiries, insured_on
 from bookings.conflicts import Interval
 from bookings.models import Booking, BookingDecision, Slot
+from bookings.pricing import format_pence
 from bookings.rules import partner_ids_for
 from hub.calendar_dates import local_day_bounds
+from hub.charts import bar_chart
 from hub.errors import PermissionDenied
 from hub.models import StaffRole
 from hub.rules import site_ids_for
@@ -235,6 +237,17 @@ def month_totals(*, slots: QuerySet[Slot]) -> list[MonthTotal]:
         totals[key][1] += pence
         totals[key][2] += full
     return [MonthTotal(m, p, *v) for (m, p), v in sorted(totals.items())]
+
+
+def month_totals_chart(totals: list[MonthTotal]) -> list:
+    """One bar per month: the full value of the lettings (paid + waived)."""
+    by_month: dict = defaultdict(int)
+    for total in totals:
+        by_month[total.month] += total.full_pence
+    return bar_chart(
+        ((f"{month:%B %Y}", pence) for month, pence in sorted(by_month.items())),
+        fmt=format_pence,
+    )
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -291,7 +291,11 @@ def partner_totals(request):
     return render(
         request,
         "bookings/totals.html",
-        {"totals": totals, "title": "Your room hire by month"},
+        {
+            "totals": totals,
+            "bars": selectors.month_totals_chart(totals),
+            "title": "Your room hire by month",
+        },
     )
 
 
@@ -303,5 +307,10 @@ def site_totals(request, site_id: int):
     return render(
         request,
         "bookings/totals.html",
-        {"totals": totals, "title": f"Room hire at {site.name} by month", "site": site},
+        {
+            "totals": totals,
+            "bars": selectors.month_totals_chart(totals),
+            "title": f"Room hire at {site.name} by month",
+            "site": site,
+        },
     )

@@ -334,3 +334,18 @@ def test_queue_shows_document_status_and_detail_shows_the_quote(
     client.force_login(partner_user)
     html = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
     assert "Quote £120.00, fixed when approved" in html
+
+
+def test_totals_page_draws_a_bar_per_month_beside_the_table(
+    client, partner_user, manager, request_booking
+):
+    booking_approve(
+        booking=request_booking(recurrence=weekly(count=5)), approved_by=manager
+    )
+    client.force_login(partner_user)
+    html = client.get(reverse("bookings:totals")).content.decode()
+    chart = html[html.index('<figure class="bar-chart">') : html.index("</figure>")]
+    assert "September 2026" in chart and "October 2026" in chart
+    assert 'style="width: 100.0%"' in chart  # September, the largest month
+    assert 'style="width: 25.0%"' in chart  # October: one letting of four
+    assert "<table>" in html[html.index("</figure>") :]
