@@ -44,7 +44,7 @@ def _valid_insurance_expiries(partner: Partner) -> list[dt.date | None]:
     )
 
 
-def partner_insured_days(*, partner: Partner, days: Iterable[dt.date]) -> set[dt.date]:
+def partner_insured_days(partner: Partner, days: Iterable[dt.date]) -> set[dt.date]:
     """The subset of `days` on which the partner holds verified insurance that has
     not expired (a document with no expiry never expires). One query."""
     expiries = _valid_insurance_expiries(partner)
