@@ -10,6 +10,13 @@ from django.utils import timezone
 from partners.models import ComplianceDocument, Partner
 
 WARN_DAYS = 30
+# What the partner uploads to renew each kind of document.
+RENEWAL_NOUN = {
+    ComplianceDocument.Kind.INSURANCE: "certificate",
+    ComplianceDocument.Kind.SAFEGUARDING: "policy",
+    ComplianceDocument.Kind.DBS: "confirmation",
+    ComplianceDocument.Kind.RISK_ASSESSMENT: "risk assessment",
+}
 
 
 def partner_list_public() -> QuerySet[Partner]:
@@ -66,6 +73,17 @@ class DocumentWarning:
         when = f"{doc.expires_on:%-d %B %Y}"
         verb = "expired on" if self.expired else "expires on"
         return f"{doc.get_kind_display()} {verb} {when}: upload the new one."
+
+    @property
+    def own_message(self) -> str:
+        """Addressed to the partner, on their own page."""
+        doc = self.document
+        verb = "expired on" if self.expired else "expires on"
+        noun = RENEWAL_NOUN.get(doc.kind, "document")
+        return (
+            f"Your {doc.get_kind_display().lower()} {verb} {doc.expires_on:%-d %B %Y}: "
+            f"upload the new {noun}."
+        )
 
 
 def document_warnings(

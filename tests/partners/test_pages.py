@@ -132,10 +132,14 @@ def test_a_bad_upload_shows_the_error_on_the_field(client, partner, partner_user
 
 
 def test_own_page_warns_about_expiring_insurance(client, partner, partner_user):
-    partner.documents.update(expires_on=timezone.localdate() + dt.timedelta(days=5))
+    expires = timezone.localdate() + dt.timedelta(days=5)
+    partner.documents.update(expires_on=expires)
     client.force_login(partner_user)
     page = client.get(reverse("partners:mine")).content.decode()
-    assert "Public liability insurance expires on" in page
+    assert (
+        f"Your public liability insurance expires on {expires:%-d %B %Y}: "
+        "upload the new certificate." in page
+    )
 
 
 def test_manager_verifies_a_document(client, partner, manager):
