@@ -88,7 +88,10 @@ class OrganisationForm(HubForm):
     kind = forms.ChoiceField(
         label="Type of organisation",
         choices=[("", "Choose one")] + list(Partner.Kind.choices),
-        error_messages={"required": "Choose the type of organisation."},
+        error_messages={
+            "required": "Choose the type of organisation.",
+            "invalid_choice": "Choose the type of organisation from the list.",
+        },
     )
     registration_number = forms.CharField(
         label="Charity or company number",

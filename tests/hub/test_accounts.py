@@ -136,3 +136,99 @@ def test_the_right_password_works_before_the_limit(client):
     for _ in range(4):
         _login(client, "wrong-password")
     assert _login(client, PASSWORD).status_code == 302
+
+
+# Each bad input the issue lists: the summary links to the field, nothing saved.
+
+
+def _summary(response) -> str:
+    match = re.search(r'class="error-summary".*?</ul>', response.content.decode(), re.S)
+    assert match, "no error summary on the page"
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"username": "TAKEN"}, "username", "That username is taken"),
+        ({"email": "taken@example.org"}, "email", "already uses that email"),
+        ({"password1": "password", "password2": "password"}, "password1", "common"),
+        (
+            {"password1": "12345678901", "password2": "12345678901"},
+            "password1",
+            "numeric",
+        ),
+        ({"password2": "something-else-1"}, "password2", "do not match"),
+    ],
+)
+def test_family_sign_up_error_summary_links_to_the_field(
+    client, change, field, message
+):
+    UserFactory(username="taken", email="taken@example.org")
+    users = get_user_model().objects.count()
+    response = client.post(reverse("signup-family"), {**ACCOUNT, **change})
+    summary = _summary(response)
+    assert f'href="#id_{field}"' in summary
+    assert message in summary
+    assert f'id="id_{field}-error"' in response.content.decode()
+    assert get_user_model().objects.count() == users
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"name": ""}, "name", "Enter the name of your organisation"),
+        ({"contact_email": "office-at-example"}, "contact_email", "like name@"),
+        ({"website": "not a url"}, "website", "Enter a web address"),
+        ({"username": "taken"}, "username", "That username is taken"),
+        ({"kind": "club"}, "kind", "Choose the type of organisation"),
+    ],
+)
+def test_partner_application_bad_input_names_the_field_and_saves_nothing(
+    client, change, field, message
+):
+    UserFactory(username="taken")
+    users = get_user_model().objects.count()
+    data = {**ACCOUNT, **ORGANISATION, **change}
+    response = client.post(reverse("partners:apply"), data)
+    assert response.status_code == 200
+    summary = _summary(response)
+    assert f'href="#id_{field}"' in summary
+    assert message in summary
+    assert get_user_model().objects.count() == users
+    assert not Partner.objects.exists()
+    assert not PartnerMembership.objects.exists()
+
+
+def test_signed_in_user_applies_with_the_organisation_fields_only(client, outsider):
+    client.force_login(outsider)
+    page = client.get(reverse("partners:apply")).content.decode()
+    assert 'name="username"' not in page
+    response = client.post(reverse("partners:apply"), ORGANISATION)
+    assert response.status_code == 302
+    partner = Partner.objects.get(name="Riverside Youth Trust")
+    assert partner.memberships.get().user == outsider
+
+
+def test_password_reset_email_is_plain_and_its_link_works_once(client, outsider):
+    client.post(reverse("password_reset"), {"email": outsider.email})
+    email = mail.outbox[0]
+    assert email.subject == "Reset your Community Hub password"
+    assert email.to == [outsider.email]
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", email.body).group(1)
+    response = client.get(link, follow=True)
+    assert b"Choose a new password" in response.content
+    client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+    )
+    assert b"expired or been used" in client.get(link, follow=True).content
+
+
+def test_password_reset_for_an_unknown_email_sends_nothing(client):
+    response = client.post(
+        reverse("password_reset"), {"email": "nobody@example.org"}, follow=True
+    )
+    assert b"Check your email" in response.content
+    assert mail.outbox == []
