@@ -62,6 +62,26 @@ def partner_insured_on(partner: Partner, day: dt.date) -> bool:
     return day in partner_insured_days(partner=partner, days=[day])
 
 
+def partners_insured_days(
+    *, partner_ids: Iterable[int], days: Iterable[dt.date]
+) -> dict[int, set[dt.date]]:
+    """{partner_id: the subset of `days` they are insured on} for many partners
+    in one query (approval queues). Same rule as `partner_insured_days`."""
+    days = list(days)
+    expiries: dict[int, list[dt.date | None]] = {pid: [] for pid in partner_ids}
+    rows = ComplianceDocument.objects.filter(
+        partner_id__in=expiries,
+        kind=ComplianceDocument.Kind.INSURANCE,
+        verified_at__isnull=False,
+    ).values_list("partner_id", "expires_on")
+    for pid, expires_on in rows:
+        expiries[pid].append(expires_on)
+    return {
+        pid: {d for d in days if any(e is None or e >= d for e in found)}
+        for pid, found in expiries.items()
+    }
+
+
 @dataclass(frozen=True)
 class DocumentWarning:
     document: ComplianceDocument

@@ -240,3 +240,18 @@ def test_warnings_cover_expiring_and_expired_but_not_renewed_documents(db):
         "expires on" in warnings[1].message
         and "upload the new one" in warnings[1].message
     )
+
+
+def test_insured_days_for_many_partners_in_one_query(
+    partner, other_partner, django_assert_num_queries
+):
+    from partners.selectors import partners_insured_days
+
+    # `partner` holds verified insurance to 31 August 2027; `other_partner` none.
+    days = [dt.date(2027, 8, 31), dt.date(2027, 9, 1)]
+    with django_assert_num_queries(1):
+        table = partners_insured_days(
+            partner_ids={partner.pk, other_partner.pk}, days=days
+        )
+    assert table == {partner.pk: {dt.date(2027, 8, 31)}, other_partner.pk: set()}
+    assert table[partner.pk] == partner_insured_days(partner, days)
