@@ -2,7 +2,9 @@
 checks belong on the review pages, which go through the services; the admin
 is for correcting details. Every change keeps a history (simple_history)."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import ComplianceDocument, Partner, PartnerMembership
@@ -28,6 +30,10 @@ class PartnerAdmin(SimpleHistoryAdmin):
         "status_reason",
     ]
     inlines = [MembershipInline]
+    # Web addresses typed without a scheme are https (Django 6's default).
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
+    }
 
 
 @admin.register(ComplianceDocument)
