@@ -16,9 +16,9 @@ from activities.models import (
     Referral,
     SignUp,
 )
-from bookings.rules import partner_ids_for
 from hub.models import StaffRole
 from hub.rules import is_any_link_worker, is_platform_admin, site_ids_for
+from partners.rules import partner_ids_for
 
 
 @rules.predicate

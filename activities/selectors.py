@@ -33,9 +33,9 @@ from activities.models import (
     Session,
     SignUp,
 )
-from bookings.rules import partner_ids_for
 from hub.calendar_dates import local_day_bounds
 from hub.models import Site
+from partners.rules import partner_ids_for
 
 
 def _held(ref: str, *, session: bool, referral: bool):

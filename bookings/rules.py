@@ -14,23 +14,7 @@ from hub.rules import (
     site_id_of,
     site_ids_for,
 )
-from partners.models import Partner, PartnerMembership
-
-
-def partner_ids_for(user, *, approved_only: bool = False) -> set[int]:
-    """Partners the user belongs to (cached on the user object)."""
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_bookings_partners", None)
-    if cached is None:
-        rows = PartnerMembership.objects.filter(user=user).values_list(
-            "partner_id", "partner__status"
-        )
-        cached = {pid: status for pid, status in rows}
-        user._bookings_partners = cached
-    if approved_only:
-        return {p for p, s in cached.items() if s == Partner.Status.APPROVED}
-    return set(cached)
+from partners.rules import partner_ids_for
 
 
 @rules.predicate

@@ -15,12 +15,12 @@ from bookings.compliance import documents_valid_today, insurance_expiries, insur
 from bookings.conflicts import Interval
 from bookings.models import Booking, BookingDecision, Slot
 from bookings.pricing import format_pence
-from bookings.rules import partner_ids_for
 from hub.calendar_dates import local_day_bounds
 from hub.charts import bar_chart
 from hub.errors import PermissionDenied
 from hub.models import StaffRole
 from hub.rules import site_ids_for
+from partners.rules import partner_ids_for
 
 
 def booking_get(

@@ -23,7 +23,6 @@ from bookings.forms import (
     ReasonForm,
 )
 from bookings.models import Slot
-from bookings.rules import partner_ids_for
 from bookings.services import (
     booking_approve,
     booking_cancel,
@@ -35,6 +34,7 @@ from bookings.services import (
 from hub.errors import DomainError
 from hub.errors import PermissionDenied as DomainPermissionDenied
 from hub.models import Site
+from partners.rules import partner_ids_for
 
 
 def _require(user, perm: str, obj=None) -> None:

@@ -6,23 +6,30 @@ from hub.rules import is_any_business_manager, is_platform_admin
 from partners.models import ComplianceDocument, Partner, PartnerMembership
 
 
-def _memberships(user) -> dict[int, str]:
-    """{partner_id: role} for a user, cached on the user object."""
-    cached = getattr(user, "_partner_roles", None)
+def _memberships(user) -> dict[int, tuple[str, str]]:
+    """{partner_id: (role, partner status)} for a user, cached on the user object."""
+    cached = getattr(user, "_partner_memberships", None)
     if cached is None:
-        cached = dict(
-            PartnerMembership.objects.filter(user=user).values_list(
-                "partner_id", "role"
-            )
+        rows = PartnerMembership.objects.filter(user=user).values_list(
+            "partner_id", "role", "partner__status"
         )
-        user._partner_roles = cached
+        cached = {pid: (role, status) for pid, role, status in rows}
+        user._partner_memberships = cached
     return cached
 
 
-def partner_ids_for(user, role: str | None = None) -> set[int]:
+def partner_ids_for(
+    user, *, role: str | None = None, approved_only: bool = False
+) -> set[int]:
+    """Partners the user belongs to (with `role`, and approved, if asked)."""
     if not user.is_authenticated:
         return set()
-    return {pid for pid, r in _memberships(user).items() if role in (None, r)}
+    return {
+        pid
+        for pid, (r, status) in _memberships(user).items()
+        if role in (None, r)
+        and (not approved_only or status == Partner.Status.APPROVED)
+    }
 
 
 def _partner_id(obj) -> int | None:
@@ -40,7 +47,7 @@ def is_partner_member(user, obj) -> bool:
 
 @rules.predicate
 def is_partner_admin(user, obj) -> bool:
-    return _partner_id(obj) in partner_ids_for(user, PartnerMembership.Role.ADMIN)
+    return _partner_id(obj) in partner_ids_for(user, role=PartnerMembership.Role.ADMIN)
 
 
 can_decide = is_platform_admin | is_any_business_manager

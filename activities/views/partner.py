@@ -15,7 +15,7 @@ from activities.models import Session
 from activities.services.publishing import EDITABLE_FIELDS
 from activities.views.common import activity_or_404, require
 from bookings.models import Booking
-from bookings.rules import partner_ids_for
+from partners.rules import partner_ids_for
 
 
 @login_required
