@@ -5,6 +5,8 @@ is for correcting details. Every change keeps a history (simple_history)."""
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import ComplianceDocument, Partner, PartnerMembership
@@ -42,5 +44,17 @@ class ComplianceDocumentAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     list_select_related = ["partner"]
     search_fields = ["partner__name"]
-    readonly_fields = ["file", "uploaded_by", "verified_by", "verified_at"]
+    exclude = ["file"]
+    readonly_fields = ["document", "uploaded_by", "verified_by", "verified_at"]
     date_hierarchy = "expires_on"
+
+    def has_add_permission(self, request):
+        return False  # partners upload through their page (type and size checks)
+
+    @admin.display(description="File")
+    def document(self, obj):
+        """A link to the permission-checked view; the file has no public URL."""
+        if obj.pk is None:
+            return "-"
+        url = reverse("partners:document", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.file.name.rsplit("/")[-1])

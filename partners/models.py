@@ -1,10 +1,13 @@
 """Partner organisations, their members and their compliance documents."""
 
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from hub.models import TimeStampedModel
@@ -102,6 +105,27 @@ class PartnerMembership(TimeStampedModel):
         return f"{self.user} ({self.get_role_display()}) at {self.partner}"
 
 
+class PrivateFileStorage(FileSystemStorage):
+    """Compliance documents live beside MEDIA_ROOT (in `private_media/`), never
+    inside it, so no media URL can serve them: only the partners:document view,
+    after its permission check."""
+
+    @cached_property
+    def base_location(self):
+        default = Path(settings.MEDIA_ROOT).parent / "private_media"
+        return self._value_or_setting(self._location, default)
+
+    def url(self, name):
+        raise ValueError("Compliance documents have no public URL: link to the view.")
+
+
+_private_storage = PrivateFileStorage()
+
+
+def private_storage() -> PrivateFileStorage:
+    return _private_storage
+
+
 def compliance_upload_to(instance: "ComplianceDocument", filename: str) -> str:
     return f"compliance/{instance.partner_id}/{instance.kind}/{filename}"
 
@@ -117,7 +141,7 @@ class ComplianceDocument(TimeStampedModel):
         Partner, on_delete=models.CASCADE, related_name="documents"
     )
     kind = models.CharField(max_length=20, choices=Kind)
-    file = models.FileField(upload_to=compliance_upload_to)
+    file = models.FileField(upload_to=compliance_upload_to, storage=private_storage)
     # In pence; only for insurance (e.g. 500_000_000 = GBP 5 million).
     cover_amount_pence = models.PositiveBigIntegerField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)

@@ -4,7 +4,7 @@ business manager's review pages. Check permission, parse, call a service, redire
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -159,9 +159,13 @@ def document(request, document_id: int):
     doc = get_object_or_404(ComplianceDocument, pk=document_id)
     if not request.user.has_perm("partners.view_document", doc):
         raise PermissionDenied
-    response = FileResponse(
-        doc.file.open("rb"), filename=doc.file.name.rsplit("/", 1)[-1]
-    )
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(
+            "The file is missing: ask the partner to upload it again."
+        ) from None
+    response = FileResponse(handle, filename=doc.file.name.rsplit("/", 1)[-1])
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -25,3 +25,11 @@ def test_admin_partner_page_shows_decision_read_only(client, admin_user, partner
     response = client.get(f"/admin/partners/partner/{partner.pk}/change/")
     assert response.status_code == 200
     assert 'name="status"' not in response.content.decode()
+
+
+def test_admin_document_page_links_to_the_checked_view(client, admin_user, partner):
+    doc = partner.documents.get()
+    client.force_login(admin_user)
+    page = client.get(f"/admin/partners/compliancedocument/{doc.pk}/change/")
+    assert page.status_code == 200
+    assert f'href="/partners/documents/{doc.pk}/"' in page.content.decode()

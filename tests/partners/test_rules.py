@@ -113,3 +113,16 @@ def test_partner_staff_cannot_open_another_partners_document(
     client.force_login(other_partner_user)
     url = reverse("partners:document", args=[_doc(partner).pk])
     assert client.get(url).status_code == 403
+
+
+def test_documents_are_kept_outside_media_root_with_no_public_url(
+    settings, partner, manager, client
+):
+    doc = _doc(partner)
+    assert not (settings.MEDIA_ROOT / doc.file.name).exists()
+    with pytest.raises(ValueError):
+        doc.file.url  # noqa: B018
+    client.force_login(manager)
+    response = client.get(reverse("partners:document", args=[doc.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
