@@ -12,24 +12,6 @@ def insured_days(*, partner, days: list[dt.date]) -> set[dt.date]:
     return partner_insured_days(partner=partner, days=days)
 
 
-def insurance_expiries(*, partner_ids: set[int]) -> dict[int, list[dt.date | None]]:
-    """{partner_id: [expires_on, ...]} of verified insurance, for many partners
-    in one query (the approval queue)."""
-    table: dict[int, list[dt.date | None]] = {pid: [] for pid in partner_ids}
-    rows = ComplianceDocument.objects.filter(
-        partner_id__in=partner_ids,
-        kind=ComplianceDocument.Kind.INSURANCE,
-        verified_at__isnull=False,
-    ).values_list("partner_id", "expires_on")
-    for pid, expires_on in rows:
-        table[pid].append(expires_on)
-    return table
-
-
-def insured_on(expiries: list[dt.date | None], day: dt.date) -> bool:
-    return any(e is None or e >= day for e in expiries)
-
-
 def documents_valid_today(
     *, partner_ids: set[int], day: dt.date
 ) -> dict[int, dict[str, bool]]:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bookings import conflicts
-from bookings.compliance import documents_valid_today, insurance_expiries, insured_on
+from bookings.compliance import documents_valid_today
 from bookings.conflicts import Interval
 from bookings.models import Booking, BookingDecision, Slot
 from bookings.pricing import format_pence
@@ -21,6 +21,7 @@ from hub.errors import PermissionDenied
 from hub.models import StaffRole
 from hub.rules import site_ids_for
 from partners.rules import partner_ids_for
+from partners.selectors import partners_insured_days
 
 
 def booking_get(
@@ -145,14 +146,17 @@ def approval_queue(*, user) -> list[QueueRow]:
     )
     active = _active_slots_near(bookings)
     partner_ids = {b.partner_id for b in bookings}
-    expiries = insurance_expiries(partner_ids=partner_ids)
+    insured = partners_insured_days(
+        partner_ids=partner_ids,
+        days={_local_day(s, b) for b in bookings for s in b.planned},
+    )
     documents = documents_valid_today(
         partner_ids=partner_ids, day=timezone.localdate(timezone=LIST_ZONE)
     )
     for booking in bookings:
         booking.documents_today = documents[booking.partner_id]
     return [
-        _queue_row(b, active.get(b.room_id, []), expiries[b.partner_id])
+        _queue_row(b, active.get(b.room_id, []), insured[b.partner_id])
         for b in bookings
     ]
 
@@ -175,16 +179,15 @@ def _active_slots_near(bookings: list[Booking]) -> dict[int, list[Slot]]:
     return by_room
 
 
-def _queue_row(booking: Booking, active: list[Slot], expiries: list) -> QueueRow:
-    zone = booking.room.site.zoneinfo
+def _local_day(slot: Slot, booking: Booking) -> dt.date:
+    return slot.starts_at.astimezone(booking.room.site.zoneinfo).date()
+
+
+def _queue_row(booking: Booking, active: list[Slot], insured: set) -> QueueRow:
     new = [Interval(s.buffered_start, s.buffered_end, s) for s in booking.planned]
     old = [Interval(s.buffered_start, s.buffered_end, s) for s in active]
     pairs = [(a.ref, b.ref) for a, b in conflicts.clashes(new, old)]
-    uninsured = [
-        s
-        for s in booking.planned
-        if not insured_on(expiries, s.starts_at.astimezone(zone).date())
-    ]
+    uninsured = [s for s in booking.planned if _local_day(s, booking) not in insured]
     return QueueRow(
         booking=booking,
         slots=booking.planned,

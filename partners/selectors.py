@@ -41,21 +41,10 @@ def partner_list_for_review(*, status: str | None = None) -> QuerySet[Partner]:
     return partners.order_by(waiting_first, "name")
 
 
-def _valid_insurance_expiries(partner: Partner) -> list[dt.date | None]:
-    return list(
-        ComplianceDocument.objects.filter(
-            partner=partner,
-            kind=ComplianceDocument.Kind.INSURANCE,
-            verified_at__isnull=False,
-        ).values_list("expires_on", flat=True)
-    )
-
-
 def partner_insured_days(partner: Partner, days: Iterable[dt.date]) -> set[dt.date]:
     """The subset of `days` on which the partner holds verified insurance that has
     not expired (a document with no expiry never expires). One query."""
-    expiries = _valid_insurance_expiries(partner)
-    return {d for d in days if any(e is None or e >= d for e in expiries)}
+    return partners_insured_days(partner_ids=[partner.pk], days=days)[partner.pk]
 
 
 def partner_insured_on(partner: Partner, day: dt.date) -> bool:
