@@ -4,6 +4,7 @@ the services."""
 from django import forms
 
 from activities.models import Activity, Household, HouseholdMember
+from activities.services.households import HOUSEHOLD_FIELDS
 from activities.services.publishing import EDITABLE_FIELDS
 from hub.forms_base import HubForm, HubModelForm
 from hub.models import Site
@@ -108,16 +109,7 @@ def _member_label(member: HouseholdMember) -> str:
 class HouseholdForm(HubModelForm):
     class Meta:
         model = Household
-        fields = [
-            "name",
-            "postcode",
-            "email",
-            "phone",
-            "languages",
-            "consent_contact",
-            "consent_photos",
-            "fsm_claimed",
-        ]
+        fields = list(HOUSEHOLD_FIELDS)
         labels = {
             "name": "Family name",
             "phone": "Phone number",

@@ -21,6 +21,7 @@ from hub.api_base import (
     paginate,
 )
 from hub.models import OpeningHours, Room, RoomFeature, Site
+from hub.services import SITE_FIELDS
 
 
 class SiteFilter(django_filters.FilterSet):
@@ -48,18 +49,7 @@ class SiteOutput(serializers.ModelSerializer):
         model = Site
         fields = [
             "id",
-            "name",
-            "slug",
-            "trust",
-            "address",
-            "postcode",
-            "area",
-            "timezone",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "getting_there",
-            "closed_on_bank_holidays",
+            *SITE_FIELDS,
             "opening_hours",
         ]
 

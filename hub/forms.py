@@ -8,23 +8,12 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 
+from hub import services
 from hub.forms_base import HubForm, HubModelForm
 from hub.models import OpeningHours, RoomFeature, Site, StaffRole
 
 SLUG_TAKEN = "Another school already uses this web address. Choose a different one."
-SITE_FIELDS = [
-    "name",
-    "slug",
-    "address",
-    "postcode",
-    "area",
-    "timezone",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "getting_there",
-    "closed_on_bank_holidays",
-]
+SITE_FIELDS = [f for f in services.SITE_FIELDS if f != "trust"]  # trust: create only
 
 
 def pence_from_pounds(pounds: Decimal) -> int:

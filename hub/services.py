@@ -37,7 +37,7 @@ from hub.models import (
 
 User = get_user_model()
 
-SITE_FIELDS = {
+SITE_FIELDS = (  # in the order forms show them
     "trust",
     "name",
     "slug",
@@ -50,7 +50,7 @@ SITE_FIELDS = {
     "contact_phone",
     "getting_there",
     "closed_on_bank_holidays",
-}
+)
 ROOM_FIELDS = {
     "name",
     "slug",
@@ -68,7 +68,7 @@ WEEKDAY_NAMES = dict(OpeningHours.Weekday.choices)
 
 
 def _assign(instance, fields: dict, allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
