@@ -1,0 +1,85 @@
+"""Every main page, as the person who uses it, at desktop and phone width: no
+serious or critical axe-core violations and no sideways scrolling on a phone."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from activities.models import Activity
+from bookings.models import Booking
+from hub.models import Site
+from partners.models import Partner
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
+
+
+def _pages() -> dict[str, list[str]]:
+    site = Site.objects.get(slug="hillside-primary")
+    room = site.rooms.order_by("name").first()
+    booking = Booking.objects.filter(room__site=site).order_by("pk").first()
+    activity = Activity.objects.order_by("pk").first()
+    applied = Partner.objects.get(status=Partner.Status.APPLIED)
+    return {
+        "-": [
+            "/",
+            "/sites/",
+            f"/sites/{site.slug}/",
+            f"/sites/{site.slug}/rooms/{room.slug}/",
+            "/partners/",
+            "/partners/apply/",
+            "/activities/",
+            f"/activities/{activity.pk}/",
+            "/accounts/login/",
+            "/accounts/sign-up/",
+            "/accounts/password-reset/",
+        ],
+        "manager1": [
+            "/dashboard/",
+            "/bookings/queue/",
+            f"/bookings/{booking.pk}/",
+            f"/bookings/sites/{site.pk}/totals/",
+            "/partners/review/",
+            f"/partners/{applied.slug}/",
+            f"/sites/{site.slug}/manage/",
+            f"/sites/{site.slug}/manage/hours/",
+            f"/sites/{site.slug}/manage/dates/",
+            f"/sites/{site.slug}/manage/rooms/new/",
+        ],
+        "caretaker1": [f"/bookings/sites/{site.pk}/sheet/"],
+        "partner1": [
+            "/partners/mine/",
+            "/bookings/",
+            "/bookings/request/",
+            f"/bookings/sites/{site.pk}/week/",
+            "/bookings/totals/",
+            "/activities/mine/",
+        ],
+        "family01": ["/activities/household/", "/activities/household/edit/"],
+        "linkworker": ["/activities/referrals/"],
+    }
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", stdout=io.StringIO())
+    return _pages()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_page_is_accessible(browser, live_server, demo, viewport):
+    for user, paths in demo.items():
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+        page = context.new_page()
+        if user != "-":
+            sign_in(page, user)
+        for path in paths:
+            response = page.goto(path)
+            assert response.status == 200, f"{path} as {user}: {response.status}"
+            assert_accessible(page)
+            if viewport == PHONE:
+                wide = page.evaluate(
+                    "document.documentElement.scrollWidth"
+                    " > document.documentElement.clientWidth"
+                )
+                assert not wide, f"{path} as {user} scrolls sideways on a phone"
+        context.close()
