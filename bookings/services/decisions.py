@@ -245,6 +245,6 @@ def _after_cancel(
 
 
 def _notify(booking_id: int, kind: str, dates=None) -> None:
-    from bookings.notifications import notify_decision
+    from bookings.tasks import send_decision
 
-    notify_decision(booking_id=booking_id, kind=kind, dates=dates)
+    send_decision.delay(booking_id, str(kind), dates)

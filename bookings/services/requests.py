@@ -282,9 +282,9 @@ def _materialise(booking: Booking, occs: list[Occ], skipped: dict) -> None:
 
 
 def _notify_requested(booking_id: int) -> None:
-    from bookings.notifications import notify_requested
+    from bookings.tasks import send_request_received
 
-    notify_requested(booking_id=booking_id)
+    send_request_received.delay(booking_id)
 
 
 @dataclass
