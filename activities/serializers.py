@@ -5,14 +5,11 @@ from rest_framework import serializers
 
 from activities import selectors
 from activities.capacity import waitlist_position
+from hub.api_base import local_iso as site_local_iso
 
 
 def local_iso(activity, value) -> str | None:
-    return (
-        value.astimezone(activity.booking.room.site.zoneinfo).isoformat()
-        if value
-        else None
-    )
+    return site_local_iso(value, activity.booking.room.site)
 
 
 class SessionOutput(serializers.Serializer):

@@ -33,6 +33,7 @@ from bookings.services import (
     booking_occurrence_move,
     booking_request,
 )
+from hub.api_base import local_iso
 from hub.errors import DomainError, NotFound, PermissionDenied
 from hub.models import Room, Site
 from partners.models import Partner
@@ -47,14 +48,11 @@ class SlotSerializer(serializers.Serializer):
     note = serializers.CharField()
     price_pence = serializers.IntegerField()
 
-    def _local(self, obj, value) -> str:
-        return value.astimezone(obj.room.site.zoneinfo).isoformat()
-
     def get_starts_at(self, obj) -> str:
-        return self._local(obj, obj.starts_at)
+        return local_iso(obj.starts_at, obj.room.site)
 
     def get_ends_at(self, obj) -> str:
-        return self._local(obj, obj.ends_at)
+        return local_iso(obj.ends_at, obj.room.site)
 
 
 class BookingListOutput(serializers.Serializer):
@@ -71,8 +69,7 @@ class BookingListOutput(serializers.Serializer):
     quote_pence = serializers.IntegerField(allow_null=True)
 
     def get_next_start(self, obj) -> str | None:
-        value = getattr(obj, "next_start", None)
-        return value.astimezone(obj.room.site.zoneinfo).isoformat() if value else None
+        return local_iso(getattr(obj, "next_start", None), obj.room.site)
 
 
 class BookingDetailOutput(BookingListOutput):

@@ -88,3 +88,9 @@ class StrictInputSerializer(serializers.Serializer):
         if errors:
             raise ValidationError(errors)
         return value
+
+
+def local_iso(value, site) -> str | None:
+    """An instant as ISO 8601 with the site's offset (18:00+01:00 in summer), so
+    API clients see the school's wall-clock time. None stays None."""
+    return value.astimezone(site.zoneinfo).isoformat() if value else None
