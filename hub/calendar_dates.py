@@ -58,10 +58,7 @@ def closed_days(site: Site, start: dt.date, end: dt.date) -> dict[dt.date, str]:
                 days[day] = f"Bank holiday: {title}"
     closures = Closure.objects.filter(site=site, starts_on__lte=end, ends_on__gte=start)
     for closure in closures:
-        day = max(closure.starts_on, start)
-        while day <= min(closure.ends_on, end):
-            days[day] = closure.reason
-            day += dt.timedelta(days=1)
+        days.update(dict.fromkeys(_days_within(closure, start, end), closure.reason))
     return days
 
 
@@ -69,8 +66,13 @@ def holiday_days(site: Site, start: dt.date, end: dt.date) -> dict[dt.date, str]
     """{date: holiday name} for school-holiday days in [start, end] (inclusive)."""
     days: dict[dt.date, str] = {}
     for holiday in holidays_between(site, start, end):
-        day = max(holiday.starts_on, start)
-        while day <= min(holiday.ends_on, end):
-            days[day] = holiday.name
-            day += dt.timedelta(days=1)
+        days.update(dict.fromkeys(_days_within(holiday, start, end), holiday.name))
     return days
+
+
+def _days_within(period, start: dt.date, end: dt.date):
+    """Each day of `period` (starts_on..ends_on, inclusive) inside [start, end]."""
+    day = max(period.starts_on, start)
+    while day <= min(period.ends_on, end):
+        yield day
+        day += dt.timedelta(days=1)
