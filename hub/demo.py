@@ -211,8 +211,22 @@ def _user(username: str, *, first: str, last: str, **extra):
 
 
 def seed_features() -> dict[str, RoomFeature]:
-    """The standard features, created by migration hub.0002."""
-    return {feature.slug: feature for feature in RoomFeature.objects.all()}
+    names = {
+        "kitchen": "Kitchen",
+        "sports": "Sports hall floor",
+        "av": "Projector and screen",
+        "step-free": "Step-free access",
+        "accessible-toilet": "Accessible toilet",
+        "hearing-loop": "Hearing loop",
+        "outdoor": "Outdoor space",
+        "parking": "Parking",
+    }
+    features = {}
+    for slug, name in names.items():
+        features[slug], _ = RoomFeature.objects.get_or_create(
+            slug=slug, defaults={"name": name}
+        )
+    return features
 
 
 def seed_sites(progress: Progress) -> list[Site]:
