@@ -6,33 +6,34 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, OperationalError
+from django.db import DatabaseError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hub.db_errors import domain_error_for
 from hub.errors import DomainError
 
-# PostgreSQL: exclusion violation (double booking) and deadlock abort.
-CONFLICT_SQLSTATES = {"23P01", "40P01", "40001"}
+
+def error_body(code: str, message: str, fields=None, details=None) -> dict:
+    """The one error body. `fields` and `details` are always present."""
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "fields": fields or {},
+            "details": details or [],
+        }
+    }
 
 
-def _body(code: str, message: str, fields=None, details=None) -> dict:
-    error = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    if details:
-        error["details"] = details
-    return {"error": error}
-
-
-def _sqlstate(exc: Exception) -> str | None:
-    cause = exc.__cause__
-    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+_body = error_body
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DatabaseError):
+        exc = domain_error_for(exc) or exc
     if isinstance(exc, DomainError):
         fields = {exc.field: [exc.message]} if exc.field else None
         return Response(
@@ -42,13 +43,6 @@ def exception_handler(exc, context):
         fields = exc.message_dict if hasattr(exc, "error_dict") else None
         message = "; ".join(exc.messages)
         return Response(_body("invalid", message, fields), status=400)
-    if isinstance(exc, IntegrityError | OperationalError) and (
-        _sqlstate(exc) in CONFLICT_SQLSTATES or "database is locked" in str(exc)
-    ):
-        return Response(
-            _body("conflict", "Someone else changed this at the same time. Try again."),
-            status=status.HTTP_409_CONFLICT,
-        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found. Check the address or the id.")
     elif isinstance(exc, DjangoPermissionDenied):

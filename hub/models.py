@@ -304,3 +304,44 @@ class StaffRole(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.site}"
+
+
+class AuditEntry(models.Model):
+    """One state change: who did what to which object, when and why.
+
+    Written by `hub.audit.audit_record` inside the transaction that makes the
+    change, so the entry exists exactly when the change does. `changes` is a
+    compact {"field": [before, after]} of what the action altered. Entries are
+    never edited, except by `audit_erase` which removes personal data from them
+    when a person or household is erased.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the system (scheduled jobs, automatic promotions).",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=200)
+    reason = models.TextField(blank=True, max_length=2000)
+    changes = models.JSONField(default=dict, blank=True)
+    site_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The school it concerns, for filtering."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action} {self.object_repr}"

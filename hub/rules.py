@@ -12,7 +12,19 @@ about many objects in one request costs no extra queries.
 
 import rules
 
+from hub.errors import PermissionDenied
 from hub.models import Site, StaffRole
+
+
+def require_perm(actor, perm: str, obj=None, *, message: str = "") -> None:
+    """Services call this before changing state: raise hub.errors.PermissionDenied
+    (403) unless `actor` holds `perm` on `obj`. The one place a rule is checked
+    for a change; views, the API and navigation never re-derive it."""
+    if actor is None or not actor.has_perm(perm, obj):
+        raise PermissionDenied(
+            message or "You do not have permission to do this.",
+            details=[{"permission": perm}],
+        )
 
 
 def _roles(user) -> dict[str, set[int]]:

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "hub.middleware.DisplayTimeZoneMiddleware",
+    "hub.views_base.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
