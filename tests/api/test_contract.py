@@ -1,0 +1,113 @@
+"""The API keeps its published contract: every operation in /api/schema/ is
+called (a success and each documented error) and every response must be one
+the schema documents, with a body that matches it (tests/api/openapi.py).
+
+- `test_every_operation_has_a_contract_case`: a new endpoint without cases in
+  tests/api/cases.py fails here, and so does a case for a removed one.
+- `test_operation_keeps_its_contract[...]`: one test per operation; it makes
+  every call, then fails listing each one that went wrong, and each
+  documented error status no case produces (see cases.NOT_PRODUCIBLE).
+
+Run: .venv/bin/python -m pytest tests/api -q
+"""
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.api.cases import CASES, NOT_PRODUCIBLE, UNKNOWN, Call, World
+from tests.api.openapi import assert_matches_schema
+
+pytestmark = pytest.mark.django_db
+
+_SCHEMA = {}
+
+
+@pytest.fixture
+def schema():
+    """The published schema, fetched once as a client would."""
+    if not _SCHEMA:
+        response = APIClient().get("/api/schema/", {"format": "json"})
+        assert response.status_code == 200, response.content[:500]
+        _SCHEMA.update(json.loads(response.content))
+    return _SCHEMA
+
+
+def operations(schema) -> set[str]:
+    return {
+        f"{method.upper()} {path}"
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def test_every_operation_has_a_contract_case(schema):
+    published = operations(schema)
+    missing = sorted(published - set(CASES))
+    stale = sorted(set(CASES) - published)
+    assert not missing, (
+        "operations without a contract case in tests/api/cases.py:\n"
+        + ("\n".join(missing))
+    )
+    assert not stale, "contract cases for operations not in the schema:\n" + (
+        "\n".join(stale)
+    )
+
+
+@pytest.mark.parametrize("operation", sorted(CASES))
+def test_operation_keeps_its_contract(schema, operation):
+    method, path = operation.split(" ", 1)
+    assert operation in operations(schema), f"{operation} is not in the schema"
+    documented = {
+        int(s)
+        for s in schema["paths"][path][method.lower()]["responses"]
+        if s[0] == "4"
+    }
+    problems = []
+    covered = set()
+    for key, call in CASES[operation](World()).items():
+        status, label = key if isinstance(key, tuple) else (key, "")
+        covered.add(status)
+        call = call() if callable(call) else call
+        problem = _check(schema, method, path, status, call)
+        if problem:
+            problems.append(f"[{status}{' ' + label if label else ''}] {problem}")
+    for status in sorted(documented - covered):
+        reason = NOT_PRODUCIBLE.get((operation, status), "no contract case")
+        problems.append(
+            f"[{status}] documented but never produced ({reason}): "
+            "drop it with omit_error_statuses, or add a case"
+        )
+    assert not problems, f"{operation}:\n" + "\n".join(problems)
+
+
+def _check(schema, method, path, status, call: Call) -> str | None:
+    client = APIClient()
+    if call.user is not None:
+        client.force_authenticate(call.user)
+    url = path.format(**call.path)
+    if call.query:
+        url += "?" + urlencode(call.query)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = getattr(client, method.lower())(url, data=call.body, format="json")
+    body = response.content.decode(errors="replace")[:600]
+    if response.status_code != status:
+        return f"expected {status}, got {response.status_code}: {body}"
+    try:
+        assert_matches_schema(schema, method, path, response)
+    except AssertionError as exc:
+        return str(exc)
+    if status == 400:
+        fields = response.json()["error"]["fields"]
+        sent = {**(call.body or {}), **(call.query or {})}
+        wanted = call.blames or (
+            "not_a_field" if UNKNOWN.keys() & sent.keys() else None
+        )
+        if wanted and wanted not in fields:
+            return f"400 does not name {wanted!r} in fields: {body}"
+    return None
