@@ -200,6 +200,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set that several components share (no Status4f2Enum).
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+        "SlotStateEnum": "bookings.models.Slot.State",
+        "PartnerStatusEnum": "partners.models.Partner.Status",
+        "PartnerKindEnum": "partners.models.Partner.Kind",
+        "MemberKindEnum": "activities.models.HouseholdMember.Kind",
+    },
 }
 
 # Stripe: off unless a secret key is configured (see payments, later issue).
