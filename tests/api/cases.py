@@ -594,13 +594,18 @@ def _(w):
     def body():
         return {"activity_id": w.activity.pk, "member_ids": [m.pk for m in w.members]}
 
-    _, strangers = family(children=1, carers=0)
+    def referral_only():
+        booking = approved_booking(room=RoomFactory(site=w.site), partner=w.partner)
+        activity = make_activity(
+            booking=booking, eligibility=Activity.Eligibility.REFERRAL
+        )
+        return {**body(), "activity_id": activity.pk}
+
     return {
         400: lambda: Call(w.family_user, body={**body(), "member_ids": [], **UNKNOWN}),
         401: lambda: Call(body=body()),
-        403: lambda: Call(
-            w.family_user, body={**body(), "member_ids": [strangers[0].pk]}
-        ),
+        403: lambda: Call(w.family_user, body=referral_only()),
+        (404, "no household yet"): lambda: Call(w.outsider, body=body()),
         (400, "unknown activity"): lambda: Call(
             w.family_user,
             body={**body(), "activity_id": UNKNOWN_ID},
@@ -626,6 +631,7 @@ def _(w):
 def _signup_ending(w):
     signup = lambda: {"signup_id": w.signup.pk}  # noqa: E731
     return {
+        400: lambda: Call(w.family_user, signup(), body=UNKNOWN),
         401: lambda: Call(None, signup()),
         403: lambda: Call(w.partner_user, signup()),  # sees it, may not end it
         404: Call(w.family_user, {"signup_id": UNKNOWN_ID}),
