@@ -22,12 +22,15 @@ operation, the error statuses it can answer with the one error body
   always the error body, whatever serializer was given).
 
 A view corrects the rules with two class attributes, either a tuple for all
-its methods or a dict by method name::
+its methods or a dict by method name, so the schema lists exactly what the
+operation can answer (tests/api/test_contract.py checks both ways)::
 
-    class BookingDeclineApi(ApiView):
-        omit_error_statuses = (400,)        # body is optional and never wrong
-    class SignUpCancelApi(ApiView):
-        extra_error_statuses = {"post": (400,)}  # the service refuses some
+    class HouseholdMineApi(ApiView):
+        extra_error_statuses = (404,)  # no household yet, without an id in the path
+        omit_error_statuses = {"get": (403,), "patch": (403, 409)}
+
+`paginated()` marks its serializers with ``page_of`` (the item serializer);
+`is_page()` asks for that mark.
 """
 
 from functools import cache
