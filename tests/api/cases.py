@@ -93,6 +93,8 @@ class Call:
     query: dict | None = None
     body: dict | None = None
     blames: str | None = None  # a 400 must name this field
+    bad: dict | None = None  # the values a 400 is about: the schema must refuse them
+    beyond_schema: bool = False  # ... unless they break a rule no schema can state
 
 
 class World:
@@ -163,17 +165,25 @@ class World:
         return self.booking.slots.order_by("starts_at").first()
 
 
-def calls(ok: Call, success=200, *, bad=None, stranger=None, missing=None):
+def calls(
+    ok: Call,
+    success=200,
+    *,
+    bad=None,
+    beyond_schema=False,
+    stranger=None,
+    missing=None,
+):
     """The usual calls around a successful one: 400 (`ok` plus the `bad`
-    fields and ``not_a_field``, in the body, or the query if it has none),
-    401 (anonymous), 403 (as `stranger`) and 404 (the `missing` path
-    parameter an unknown id); the errors first, then the success."""
+    fields and ``not_a_field``, in the body, or the query if it has none; the
+    schema must refuse the `bad` values too, unless `beyond_schema`), 401
+    (anonymous), 403 (as `stranger`) and 404 (the `missing` path parameter an
+    unknown id); the errors first, then the success."""
     result = {}
     if bad is not None:
         where = "query" if ok.body is None else "body"
-        result[400] = replace(
-            ok, **{where: {**(getattr(ok, where) or {}), **bad, **UNKNOWN}}
-        )
+        sent = {**(getattr(ok, where) or {}), **bad, **UNKNOWN}
+        result[400] = replace(ok, **{where: sent}, bad=bad, beyond_schema=beyond_schema)
     if ok.user is not None:
         result[401] = replace(ok, user=None)
     if stranger is not None:
@@ -283,8 +293,8 @@ BOOKING = {
     "title": "Family cooking club",
     "expected_attendees": 24,
     "first_day": "2026-09-08",
-    "start_time": "18:00",
-    "end_time": "20:00",
+    "start_time": "18:00:00",
+    "end_time": "20:00:00",
     "frequency": "weekly",
     "interval": 1,
     "count": 4,
@@ -352,8 +362,8 @@ def _(w):
     body = {
         "slot_id": w.first_slot().pk,
         "date": "2026-10-14",
-        "start_time": "18:00",
-        "end_time": "20:00",
+        "start_time": "18:00:00",
+        "end_time": "20:00:00",
         "reason": "Hall in use",
     }
     ok = Call(w.partner_user, {"booking_id": w.booking.pk}, body=body)
@@ -366,7 +376,8 @@ def _(w):
 def _availability(w, key, value):
     week = {"from": "2026-09-07", "to": "2026-09-13"}
     ok = Call(w.outsider, {key: value}, query=week)
-    return calls(ok, bad={"from": "2026-09-01", "to": "2026-12-01"}, missing=key)
+    too_long = {"from": "2026-09-01", "to": "2026-12-01"}  # at most 31 days
+    return calls(ok, bad=too_long, beyond_schema=True, missing=key)
 
 
 @contract("GET /api/v1/rooms/{room_id}/availability/")
@@ -554,7 +565,11 @@ def _(w):
     body = {"household_reference": w.household.reference, "activity_id": w.activity.pk}
     ok = Call(w.link_worker, body=body)
     return calls(
-        ok, 201, bad={"household_reference": "NOPE"}, stranger=w.family_user
+        ok,
+        201,
+        bad={"household_reference": "NOPE"},  # no such household
+        beyond_schema=True,
+        stranger=w.family_user,
     ) | {
         (400, "unknown activity"): replace(
             ok, body={**body, "activity_id": UNKNOWN_ID}, blames="activity_id"

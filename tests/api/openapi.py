@@ -2,7 +2,9 @@
 
 `assert_matches_schema(schema, method, path_template, response)` fails when
 the response's status is not documented for that operation, or its body does
-not match the documented schema. OpenAPI 3.0 is turned into JSON Schema
+not match the documented schema. `request_problems(...)` says what the schema
+finds wrong with a request (so a limit the server enforces but the schema
+does not state shows up). OpenAPI 3.0 is turned into JSON Schema
 (2020-12) first: ``nullable: true`` allows null, and an object that lists its
 ``properties`` without saying ``additionalProperties`` allows no others, so an
 undocumented key in a response is a failure too. Formats (date, date-time,
@@ -100,15 +102,43 @@ def assert_matches_schema(schema: dict, method: str, path_template: str, respons
     validator = _validator(schema, content[media_type].get("schema", {}))
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
     if errors:
-        lines = [
-            f"  at {'/'.join(map(str, e.absolute_path)) or '(body)'}: {_short(e.message)}"
-            for e in errors[:10]
-        ]
+        lines = [f"  at {_where(e)}" for e in errors[:10]]
         raise AssertionError(
             f"{where}, but the body does not match the schema:\n"
             + "\n".join(lines)
             + f"\nBody: {body_text}"
         )
+
+
+def request_problems(
+    schema: dict, method: str, path_template: str, *, body=None, query=None
+):
+    """What the schema says is wrong with this request's body and query
+    parameters (the values as sent, before they become query strings); an
+    empty list when it accepts them."""
+    op = operation(schema, method, path_template)
+    problems = []
+    if body is not None:
+        content = op.get("requestBody", {}).get("content", {})
+        if "application/json" not in content:
+            problems.append("the operation documents no JSON request body")
+        else:
+            validator = _validator(schema, content["application/json"]["schema"])
+            problems += [_where(e) for e in validator.iter_errors(body)]
+    documented = {p["name"]: p for p in op.get("parameters", []) if p["in"] == "query"}
+    for name, value in (query or {}).items():
+        if name not in documented:
+            problems.append(f"query parameter {name!r} is not documented")
+            continue
+        validator = _validator(schema, documented[name].get("schema", {}))
+        problems += [
+            f"{name}: {_short(e.message)}" for e in validator.iter_errors(value)
+        ]
+    return problems
+
+
+def _where(error) -> str:
+    return f"{'/'.join(map(str, error.absolute_path)) or '(body)'}: {_short(error.message)}"
 
 
 def _short(message: str) -> str:

@@ -6,7 +6,9 @@ the schema documents, with a body that matches it (tests/api/openapi.py).
   tests/api/cases.py fails here, and so does a case for a removed one.
 - `test_operation_keeps_its_contract[...]`: one test per operation; it makes
   every call, then fails listing each one that went wrong, and each
-  documented error status no case produces (see cases.NOT_PRODUCIBLE).
+  documented error status no case produces (see cases.NOT_PRODUCIBLE). The
+  requests are checked too: the schema must accept each successful one and
+  refuse the bad values of each 400 (so every limit is in the schema).
 
 Run: .venv/bin/python -m pytest tests/api -q
 """
@@ -18,7 +20,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.api.cases import CASES, NOT_PRODUCIBLE, UNKNOWN, Call, World
-from tests.api.openapi import assert_matches_schema
+from tests.api.openapi import assert_matches_schema, request_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +86,9 @@ def test_operation_keeps_its_contract(schema, operation):
 
 
 def _check(schema, method, path, status, call: Call) -> str | None:
+    problem = _request_problem(schema, method, path, status, call)
+    if problem:
+        return problem
     client = APIClient()
     if call.user is not None:
         client.force_authenticate(call.user)
@@ -109,4 +114,37 @@ def _check(schema, method, path, status, call: Call) -> str | None:
         )
         if wanted and wanted not in fields:
             return f"400 does not name {wanted!r} in fields: {body}"
+    return None
+
+
+def _request_problem(schema, method, path, status, call: Call) -> str | None:
+    """A successful request must be one the schema accepts; the bad values of
+    a 400 case must be ones it refuses (the limit is in the schema)."""
+    if 200 <= status < 300:
+        problems = request_problems(
+            schema, method, path, body=call.body, query=call.query
+        )
+        if problems:
+            return "the schema refuses the successful request: " + "; ".join(problems)
+    if status == 400 and call.bad and not call.beyond_schema:
+
+        def without_unknown(params):
+            return (
+                {k: v for k, v in params.items() if k not in UNKNOWN}
+                if params
+                else params
+            )
+
+        problems = request_problems(
+            schema,
+            method,
+            path,
+            body=without_unknown(call.body),
+            query=without_unknown(call.query),
+        )
+        if not problems:
+            return (
+                f"the schema accepts {call.bad} but the server refuses it: "
+                "state the limit in the serializer"
+            )
     return None

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from hub.api_base import ApiView, StrictInputSerializer
 from hub.api_schema import is_page, paginated
-from tests.api.openapi import assert_matches_schema, to_json_schema
+from tests.api.openapi import assert_matches_schema, request_problems, to_json_schema
 
 DOC = {
     "paths": {
@@ -170,3 +170,50 @@ def test_error_statuses_follow_the_rules_and_the_view(schema):
         assert ref == "#/components/schemas/Error"
     error = schema["components"]["schemas"]["Error"]["properties"]["error"]
     assert error["required"] == ["code", "message", "fields", "details"]
+
+
+REQUEST_DOC = {
+    "paths": {
+        "/things/": {
+            "post": {
+                "parameters": [
+                    {
+                        "name": "size",
+                        "in": "query",
+                        "schema": {"type": "integer", "maximum": 9},
+                    }
+                ],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/ThingRequest"}
+                        }
+                    }
+                },
+                "responses": {"201": {"description": ""}},
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "ThingRequest": {
+                "type": "object",
+                "properties": {"places": {"type": "integer", "minimum": 1}},
+                "required": ["places"],
+            }
+        }
+    },
+}
+
+
+def test_request_problems_say_what_the_schema_refuses():
+    def problems(**kwargs):
+        return request_problems(REQUEST_DOC, "POST", "/things/", **kwargs)
+
+    assert problems(body={"places": 2}, query={"size": 3}) == []
+    assert "places: 0 is less than the minimum of 1" in problems(body={"places": 0})
+    assert problems(body={"places": 2, "colour": "red"})  # unknown field
+    assert problems(query={"size": 10}) == ["size: 10 is greater than the maximum of 9"]
+    assert problems(query={"colour": "red"}) == [
+        "query parameter 'colour' is not documented"
+    ]
