@@ -1,10 +1,12 @@
-"""Django admin for the core domain (platform admins only). Changes to sites,
-rooms and staff roles keep a history (simple_history)."""
+"""Django admin for the core domain (platform admins only). Every save or delete
+here leaves an entry in the audit log (hub.admin_base.AuditedModelAdmin), which
+is listed read-only under "Audit entries"."""
 
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from hub.admin_base import AuditedModelAdmin
+from hub.errors import DomainError
 from hub.models import (
     Closure,
     Holiday,
@@ -25,14 +27,14 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Trust)
-class TrustAdmin(admin.ModelAdmin):
+class TrustAdmin(AuditedModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(Site)
-class SiteAdmin(SimpleHistoryAdmin):
+class SiteAdmin(AuditedModelAdmin):
     list_display = ["name", "slug", "postcode", "area", "trust", "timezone"]
     list_filter = ["trust", "area"]
     list_select_related = ["trust"]
@@ -42,9 +44,9 @@ class SiteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(SimpleHistoryAdmin):
-    """Rooms are created on the product's pages (hub.services.room_create makes
-    their calendar); here they can be inspected and edited."""
+class RoomAdmin(AuditedModelAdmin):
+    """Rooms are created on the product's pages (hub.services.room_create);
+    here they can be inspected and edited."""
 
     list_display = ["name", "site", "capacity", "is_bookable"]
     list_filter = ["site", "is_bookable", "features"]
@@ -58,7 +60,7 @@ class RoomAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RoomFeature)
-class RoomFeatureAdmin(admin.ModelAdmin):
+class RoomFeatureAdmin(AuditedModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -76,12 +78,15 @@ class TermAdminForm(forms.ModelForm):
         term = Term(pk=self.instance.pk, **{k: data.get(k) for k in self.Meta.fields})
         dates_ok = term.starts_on and term.ends_on and term.starts_on <= term.ends_on
         if dates_ok and (term.site or term.trust):
-            term_assert_no_overlap(term=term)
+            try:
+                term_assert_no_overlap(term=term)
+            except DomainError as exc:
+                raise forms.ValidationError({exc.field: exc.message}) from None
         return data
 
 
 @admin.register(Holiday)
-class DatePeriodAdmin(admin.ModelAdmin):
+class DatePeriodAdmin(AuditedModelAdmin):
     list_display = ["name", "site", "trust", "starts_on", "ends_on"]
     list_filter = ["site", "trust"]
     list_select_related = ["site", "trust"]
@@ -94,14 +99,14 @@ class TermAdmin(DatePeriodAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(AuditedModelAdmin):
     list_display = ["reason", "site", "starts_on", "ends_on"]
     list_filter = ["site"]
     list_select_related = ["site"]
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(SimpleHistoryAdmin):
+class StaffRoleAdmin(AuditedModelAdmin):
     list_display = ["user", "site", "role"]
     list_filter = ["role", "site"]
     list_select_related = ["user", "site"]

@@ -1,41 +1,26 @@
 """Sites and rooms API: public reads, business-manager writes.
 
-Thin adapters over hub.selectors and hub.services; errors become the one JSON
-error body in hub.api_errors.
+Thin adapters on hub.api_base.ApiView: validate the query or body, find the
+object (404), call the service with ``actor=`` (which checks permission: 403),
+serialise. Errors become the one JSON error body in hub.api_errors.
 """
 
-import django_filters
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from hub import selectors, services
-from hub.api_base import (
-    HubApiView,
-    PublicApiView,
-    StrictInputSerializer,
-    check_perm,
-    filter_queryset,
-    object_or_404,
-    paginate,
-)
+from hub.api_base import ApiView, StrictInputSerializer
+from hub.api_schema import paginated
 from hub.models import OpeningHours, Room, RoomFeature, Site
-from hub.services import SITE_FIELDS
-
-
-class SiteFilter(django_filters.FilterSet):
-    area = django_filters.CharFilter(field_name="area", lookup_expr="iexact")
-    trust = django_filters.CharFilter(field_name="trust__slug", label="Trust slug")
-
-
-class RoomFilter(django_filters.FilterSet):
-    site = django_filters.NumberFilter(field_name="site_id")
-    min_capacity = django_filters.NumberFilter(field_name="capacity", lookup_expr="gte")
-    feature = django_filters.CharFilter(field_name="features__slug")
+from hub.services import ROOM_FIELDS, SITE_FIELDS
 
 
 class OpeningHoursOutput(serializers.ModelSerializer):
+    opens_at = serializers.TimeField(help_text="Local time at the school.")
+    closes_at = serializers.TimeField(help_text="Local time at the school.")
+
     class Meta:
         model = OpeningHours
         fields = ["weekday", "opens_at", "closes_at"]
@@ -47,11 +32,7 @@ class SiteOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Site
-        fields = [
-            "id",
-            *SITE_FIELDS,
-            "opening_hours",
-        ]
+        fields = ["id", *SITE_FIELDS, "opening_hours"]
 
 
 class RoomOutput(serializers.ModelSerializer):
@@ -62,33 +43,56 @@ class RoomOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Room
-        fields = [
-            "id",
-            "site",
-            "site_slug",
-            "name",
-            "slug",
-            "description",
-            "capacity",
-            "features",
-            "accessibility_notes",
-            "rate_daytime_pence",
-            "rate_evening_pence",
-            "rate_weekend_pence",
-            "setup_buffer_minutes",
-            "cleardown_buffer_minutes",
-            "is_bookable",
-        ]
+        fields = ["id", "site", "site_slug", *ROOM_FIELDS, "features"]
+
+
+class SiteQuery(StrictInputSerializer):
+    area = serializers.CharField(
+        required=False, max_length=100, help_text="Area name, any case."
+    )
+    trust = serializers.SlugField(
+        required=False, max_length=80, help_text="Trust slug."
+    )
+
+
+class RoomQuery(StrictInputSerializer):
+    site = serializers.IntegerField(required=False, min_value=1, help_text="Site id.")
+    min_capacity = serializers.IntegerField(
+        required=False, min_value=1, help_text="At least this many people."
+    )
+    feature = serializers.SlugField(
+        required=False, max_length=40, help_text="Feature slug, e.g. kitchen."
+    )
 
 
 class RoomInput(StrictInputSerializer):
+    """The fields of hub.services.ROOM_FIELDS, plus features by slug."""
+
     name = serializers.CharField(max_length=120)
     slug = serializers.SlugField(max_length=80)
     description = serializers.CharField(required=False, allow_blank=True)
     capacity = serializers.IntegerField(
         min_value=1,
+        max_value=2_147_483_647,
         error_messages={"min_value": "Capacity must be at least 1 person."},
     )
+    accessibility_notes = serializers.CharField(required=False, allow_blank=True)
+    rate_daytime_pence = serializers.IntegerField(
+        min_value=0, max_value=2_147_483_647, required=False, help_text="In pence."
+    )
+    rate_evening_pence = serializers.IntegerField(
+        min_value=0, max_value=2_147_483_647, required=False, help_text="In pence."
+    )
+    rate_weekend_pence = serializers.IntegerField(
+        min_value=0, max_value=2_147_483_647, required=False, help_text="In pence."
+    )
+    setup_buffer_minutes = serializers.IntegerField(
+        min_value=0, max_value=240, required=False
+    )
+    cleardown_buffer_minutes = serializers.IntegerField(
+        min_value=0, max_value=240, required=False
+    )
+    is_bookable = serializers.BooleanField(required=False)
     features = serializers.SlugRelatedField(
         many=True,
         slug_field="slug",
@@ -100,67 +104,33 @@ class RoomInput(StrictInputSerializer):
             "hearing-loop, outdoor or parking."
         },
     )
-    accessibility_notes = serializers.CharField(required=False, allow_blank=True)
-    rate_daytime_pence = serializers.IntegerField(min_value=0, required=False)
-    rate_evening_pence = serializers.IntegerField(min_value=0, required=False)
-    rate_weekend_pence = serializers.IntegerField(min_value=0, required=False)
-    setup_buffer_minutes = serializers.IntegerField(
-        min_value=0, max_value=240, required=False
-    )
-    cleardown_buffer_minutes = serializers.IntegerField(
-        min_value=0, max_value=240, required=False
-    )
-    is_bookable = serializers.BooleanField(required=False)
 
 
-class SiteListApi(PublicApiView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("area", str, description="Area name, any case."),
-            OpenApiParameter("trust", str, description="Trust slug."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
-        responses=SiteOutput(many=True),
-    )
+class SiteListApi(ApiView):
+    public = True
+
+    @extend_schema(parameters=[SiteQuery], responses=paginated(SiteOutput))
     def get(self, request):
-        sites = filter_queryset(
-            filterset_class=SiteFilter,
-            request=request,
-            queryset=selectors.site_list_public(),
-        )
-        return paginate(
-            request=request, view=self, queryset=sites, serializer_class=SiteOutput
-        )
+        query = self.query(SiteQuery)
+        return self.page(selectors.site_list_public(**query), SiteOutput)
 
 
-class SiteDetailApi(PublicApiView):
+class SiteDetailApi(ApiView):
+    public = True
+
     @extend_schema(responses=SiteOutput)
     def get(self, request, site_id: int):
-        site = object_or_404(selectors.site_list_public(), what="site", pk=site_id)
+        site = self.lookup(selectors.site_list_public(), what="site", pk=site_id)
         return Response(SiteOutput(site).data)
 
 
-class RoomListApi(PublicApiView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("site", int, description="Site id."),
-            OpenApiParameter("min_capacity", int, description="At least this many."),
-            OpenApiParameter("feature", str, description="Feature slug, e.g. kitchen."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
-        responses=RoomOutput(many=True),
-    )
+class RoomListApi(ApiView):
+    public = True
+
+    @extend_schema(parameters=[RoomQuery], responses=paginated(RoomOutput))
     def get(self, request):
-        rooms = filter_queryset(
-            filterset_class=RoomFilter,
-            request=request,
-            queryset=selectors.room_list_public(),
-        )
-        return paginate(
-            request=request, view=self, queryset=rooms, serializer_class=RoomOutput
-        )
+        query = self.query(RoomQuery)
+        return self.page(selectors.room_list_public(**query), RoomOutput)
 
 
 ROOM_EXAMPLE = {
@@ -174,30 +144,28 @@ ROOM_EXAMPLE = {
 }
 
 
-class SiteRoomCreateApi(HubApiView):
+class SiteRoomCreateApi(ApiView):
     @extend_schema(
         request=RoomInput,
         responses={201: RoomOutput},
         examples=[OpenApiExample("A hall", value=ROOM_EXAMPLE, request_only=True)],
     )
     def post(self, request, site_id: int):
-        site = object_or_404(Site.objects.all(), what="site", pk=site_id)
-        check_perm(request.user, "hub.add_room", site)
-        serializer = RoomInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        room = services.room_create(site=site, **serializer.validated_data)
+        site = self.lookup(selectors.site_list_public(), what="site", pk=site_id)
+        data = self.input(RoomInput)
+        room = services.room_create(actor=request.user, site=site, **data)
         return Response(RoomOutput(room).data, status=status.HTTP_201_CREATED)
 
 
-class RoomDetailApi(HubApiView):
-    def get_permissions(self):
-        if self.request.method == "GET":
-            return [AllowAny()]
-        return super().get_permissions()
+class RoomDetailApi(ApiView):
+    """Anyone may read a room; changing it needs sign-in (401) and the right
+    to change it (403, from the service)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
 
     @extend_schema(responses=RoomOutput)
     def get(self, request, room_id: int):
-        room = object_or_404(selectors.room_list_public(), what="room", pk=room_id)
+        room = self.lookup(selectors.room_list_public(), what="room", pk=room_id)
         return Response(RoomOutput(room).data)
 
     @extend_schema(
@@ -208,11 +176,7 @@ class RoomDetailApi(HubApiView):
         ],
     )
     def patch(self, request, room_id: int):
-        room = object_or_404(
-            Room.objects.select_related("site"), what="room", pk=room_id
-        )
-        check_perm(request.user, "hub.change_room", room)
-        serializer = RoomInput(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        room = services.room_update(room=room, **serializer.validated_data)
+        room = self.lookup(selectors.room_list_public(), what="room", pk=room_id)
+        data = self.input(RoomInput, partial=True)
+        room = services.room_update(actor=request.user, room=room, **data)
         return Response(RoomOutput(room).data)

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 # A UK postcode: outward code, a space (optional on input), inward code.
 UK_POSTCODE_RE = r"^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$"
@@ -79,7 +78,6 @@ class Site(TimeStampedModel):
         blank=True, help_text="Entrance, parking, buses: shown to families."
     )
     closed_on_bank_holidays = models.BooleanField(default=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -119,12 +117,16 @@ class OpeningHours(models.Model):
         ordering = ["site", "weekday"]
         constraints = [
             models.UniqueConstraint(
-                fields=["site", "weekday"], name="one_opening_per_day"
+                fields=["site", "weekday"],
+                name="one_opening_per_day",
+                violation_error_message="Weekday: this school already has opening "
+                "hours for that day. Change that day's times instead.",
             ),
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")),
                 name="opening_closes_after_opens",
-                violation_error_message="Closing time must be after opening time.",
+                violation_error_message="Closing time must be after the opening "
+                "time. Leave both empty if the school is closed that day.",
             ),
         ]
         verbose_name_plural = "opening hours"
@@ -171,19 +173,30 @@ class Room(TimeStampedModel):
     setup_buffer_minutes = models.PositiveSmallIntegerField(default=15)
     cleardown_buffer_minutes = models.PositiveSmallIntegerField(default=15)
     is_bookable = models.BooleanField(default=True)
+    # Made on first use by bookings.scheduling.room_calendar(room): only that
+    # module touches django-scheduler.
     calendar = models.OneToOneField(
-        "schedule.Calendar", on_delete=models.PROTECT, related_name="room"
+        "schedule.Calendar",
+        on_delete=models.PROTECT,
+        related_name="room",
+        null=True,
+        blank=True,
+        editable=False,
     )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["site__name", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["site", "slug"], name="room_slug_unique_per_site"
+                fields=["site", "slug"],
+                name="room_slug_unique_per_site",
+                violation_error_message="Web address: this school already has a "
+                "room at that address. Choose a different one.",
             ),
             models.CheckConstraint(
-                condition=Q(capacity__gte=1), name="room_capacity_positive"
+                condition=Q(capacity__gte=1),
+                name="room_capacity_positive",
+                violation_error_message="Capacity must be at least 1 person.",
             ),
         ]
 
@@ -228,11 +241,15 @@ def _period_constraints(prefix: str) -> list:
         models.CheckConstraint(
             condition=Q(ends_on__gte=models.F("starts_on")),
             name=f"{prefix}_ends_after_start",
+            violation_error_message="Last day must be the same as or after the "
+            "first day.",
         ),
         models.CheckConstraint(
             condition=Q(site__isnull=False, trust__isnull=True)
             | Q(site__isnull=True, trust__isnull=False),
             name=f"{prefix}_site_xor_trust",
+            violation_error_message="School or trust: choose one of them, not "
+            "both and not neither.",
         ),
     ]
 
@@ -263,6 +280,8 @@ class Closure(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="closure_ends_after_start",
+                violation_error_message="Last day must be the same as or after "
+                "the first day.",
             )
         ]
 
@@ -289,16 +308,20 @@ class StaffRole(TimeStampedModel):
     )
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(max_length=20, choices=Role)
-    history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "site", "role"], name="staff_role_unique"
+                fields=["user", "site", "role"],
+                name="staff_role_unique",
+                violation_error_message="Role: this person already has that role "
+                "at this school. Choose a different role or person.",
             ),
             models.CheckConstraint(
                 condition=Q(role__in=["business_manager", "site_staff", "link_worker"]),
                 name="staff_role_valid",
+                violation_error_message="Role must be business manager, site "
+                "staff or link worker.",
             ),
         ]
 
