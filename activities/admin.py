@@ -3,7 +3,6 @@ deliberately not registered: children's details are visible only to the
 family and the partners running their activities (invariant 4)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Activity, Session
 
@@ -17,7 +16,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(admin.ModelAdmin):
     list_display = ["title", "partner", "category", "eligibility", "capacity", "status"]
     list_filter = ["status", "category", "eligibility"]
     search_fields = ["title", "partner__name"]

@@ -1,7 +1,8 @@
 """Activities API (public listing and detail; partners publish, edit, cancel
-and see who is coming). Thin adapters over activities.services and selectors;
-domain errors become 400/403/404/409 in hub.api_errors (one handler).
-Households, sign-ups and referrals are in activities.api_family.
+and see who is coming). Thin adapters on hub.api_base.ApiView: input ->
+selector/lookup -> service(actor) -> output. Errors leave through
+hub.api_errors as the one error body. Households, sign-ups and referrals are
+in activities.api_family.
 """
 
 from drf_spectacular.utils import (
@@ -10,32 +11,38 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
 from activities import selectors, services
-from activities.errors import NotFound
 from activities.models import Activity
 from activities.serializers import (
     ActivityDetailOutput,
     ActivityListOutput,
     MemberOutput,
     SignUpOutput,
+    text,
 )
-from bookings.models import Booking
+from hub.api_base import ApiView, StrictInputSerializer
+from hub.api_schema import paginated
+
+MAX_SLOTS = 200  # dates one request may choose; a term of daily sessions fits
 
 
-def paginate(request, view, queryset, serializer):
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+class PublicReadApiView(ApiView):
+    """Anyone may read (GET); changing needs sign-in (401 otherwise)."""
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [AllowAny()]
+        return super().get_permissions()
 
 
-class ActivityFilterInput(serializers.Serializer):
-    site = serializers.CharField(required=False, help_text="School slug.")
-    area = serializers.CharField(required=False)
+class ActivityFilterInput(StrictInputSerializer):
+    site = serializers.SlugField(
+        required=False, max_length=50, help_text="School slug."
+    )
+    area = serializers.CharField(required=False, max_length=100)
     category = serializers.ChoiceField(
         choices=Activity.Category.choices, required=False
     )
@@ -46,24 +53,37 @@ class ActivityFilterInput(serializers.Serializer):
     this_week = serializers.BooleanField(required=False, default=False)
     places_left = serializers.BooleanField(required=False, default=False)
 
+    def validate(self, data):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"date_to": "The end date must be on or after the start date."}
+            )
+        return data
 
-class ActivityCreateInput(serializers.Serializer):
-    booking_id = serializers.IntegerField()
-    slot_ids = serializers.ListField(
-        child=serializers.IntegerField(),
-        required=False,
-        help_text="Dates of the booking to run on; all future ones if omitted.",
-    )
-    publish = serializers.BooleanField(default=False)
+
+class ActivityFieldsInput(StrictInputSerializer):
+    """The editable fields (activities.services.publishing.EDITABLE_FIELDS),
+    with the limits the service and the database enforce."""
+
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = text(required=True)
     category = serializers.ChoiceField(choices=Activity.Category.choices)
     audience = serializers.ChoiceField(
         choices=Activity.Audience.choices, default="families"
     )
-    min_age = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    max_age = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    capacity = serializers.IntegerField(min_value=1)
+    min_age = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=120
+    )
+    max_age = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=120
+    )
+    capacity = serializers.IntegerField(
+        min_value=1,
+        max_value=10000,
+        error_messages={"min_value": "Places must be 1 or more."},
+        help_text="Places per session; at most the room's capacity.",
+    )
     eligibility = serializers.ChoiceField(
         choices=Activity.Eligibility.choices, default="open"
     )
@@ -72,34 +92,59 @@ class ActivityCreateInput(serializers.Serializer):
     )
     signup_opens_at = serializers.DateTimeField(required=False, allow_null=True)
     signup_closes_at = serializers.DateTimeField(required=False, allow_null=True)
-    referral_places = serializers.IntegerField(default=0, min_value=0)
+    referral_places = serializers.IntegerField(
+        default=0, min_value=0, help_text="At most `capacity`."
+    )
     max_places_per_household = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1
+        required=False, allow_null=True, min_value=1, max_value=10000
     )
-    accessibility_info = serializers.CharField(
-        required=False, allow_blank=True, default=""
-    )
-    what_to_bring = serializers.CharField(required=False, allow_blank=True, default="")
+    accessibility_info = text(default="")
+    what_to_bring = text(default="")
     languages = serializers.CharField(
-        required=False, allow_blank=True, default="English"
+        max_length=200, required=False, allow_blank=True, default="English"
     )
 
+    def validate(self, data):
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {
+                    "max_age": "The oldest age must be the same as or more than the "
+                    "youngest age."
+                }
+            )
+        capacity, kept = data.get("capacity"), data.get("referral_places")
+        if capacity is not None and kept is not None and kept > capacity:
+            raise serializers.ValidationError(
+                {
+                    "referral_places": "Places kept for referrals cannot be more "
+                    "than the number of places."
+                }
+            )
+        return data
 
-class ActivityListCreateApi(APIView):
-    def get_permissions(self):
-        return (
-            [AllowAny()] if self.request.method == "GET" else super().get_permissions()
-        )
 
+class ActivityCreateInput(ActivityFieldsInput):
+    booking_id = serializers.IntegerField(min_value=1)
+    slot_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        min_length=1,
+        max_length=MAX_SLOTS,
+        help_text="Dates of the booking to run on; all future ones if omitted.",
+    )
+    publish = serializers.BooleanField(default=False)
+
+
+class ActivityListCreateApi(PublicReadApiView):
     @extend_schema(
-        parameters=[ActivityFilterInput], responses=ActivityListOutput(many=True)
+        parameters=[ActivityFilterInput], responses=paginated(ActivityListOutput)
     )
     def get(self, request):
-        params = ActivityFilterInput(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        filters = selectors.ActivityFilters(**params.validated_data)
-        qs = selectors.activity_list_public(filters=filters)
-        return paginate(request, self, qs, ActivityListOutput)
+        filters = selectors.ActivityFilters(**self.query(ActivityFilterInput))
+        return self.page(
+            selectors.activity_list_public(filters=filters), ActivityListOutput
+        )
 
     @extend_schema(
         request=ActivityCreateInput,
@@ -125,16 +170,10 @@ class ActivityListCreateApi(APIView):
         ],
     )
     def post(self, request):
-        data = ActivityCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        booking = (
-            Booking.objects.select_related("room", "partner")
-            .filter(pk=fields.pop("booking_id"))
-            .first()
+        fields = self.input(ActivityCreateInput)
+        booking = selectors.booking_for_publishing(
+            booking_id=fields.pop("booking_id"), user=request.user
         )
-        if booking is None:
-            raise NotFound("There is no such booking.", field="booking_id")
         activity = services.activity_create(
             booking=booking, created_by=request.user, **fields
         )
@@ -144,18 +183,14 @@ class ActivityListCreateApi(APIView):
         )
 
 
-class ActivityUpdateInput(ActivityCreateInput):
-    booking_id = None
-    slot_ids = None
-    publish = None
+@extend_schema_serializer(component_name="ActivityUpdateInput")
+class ActivityUpdateInput(ActivityFieldsInput):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="For the history."
+    )
 
 
-class ActivityDetailApi(APIView):
-    def get_permissions(self):
-        return (
-            [AllowAny()] if self.request.method == "GET" else super().get_permissions()
-        )
-
+class ActivityDetailApi(PublicReadApiView):
     @extend_schema(responses=ActivityDetailOutput)
     def get(self, request, activity_id: int):
         activity = selectors.activity_get(activity_id=activity_id, user=request.user)
@@ -163,34 +198,30 @@ class ActivityDetailApi(APIView):
 
     @extend_schema(request=ActivityUpdateInput, responses=ActivityDetailOutput)
     def patch(self, request, activity_id: int):
-        data = ActivityUpdateInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        fields = self.input(ActivityUpdateInput, partial=True)
         activity = selectors.activity_get(activity_id=activity_id, user=request.user)
-        services.activity_update(
-            activity=activity, updated_by=request.user, **data.validated_data
-        )
+        services.activity_update(activity=activity, updated_by=request.user, **fields)
         activity = selectors.activity_get(activity_id=activity_id, user=request.user)
         return Response(ActivityDetailOutput(activity).data)
 
 
-class ActivityCancelApi(APIView):
+class ActivityCancelApi(ApiView):
     @extend_schema_serializer(component_name="ActivityCancelInput")
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField()
+    class InputSerializer(StrictInputSerializer):
+        reason = serializers.CharField(
+            max_length=300, help_text="Families see this in their email."
+        )
 
     @extend_schema(request=InputSerializer, responses=ActivityDetailOutput)
     def post(self, request, activity_id: int):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.input(self.InputSerializer)
         activity = selectors.activity_get(activity_id=activity_id, user=request.user)
-        services.activity_cancel(
-            activity=activity, cancelled_by=request.user, **data.validated_data
-        )
+        services.activity_cancel(activity=activity, cancelled_by=request.user, **data)
         activity = selectors.activity_get(activity_id=activity_id, user=request.user)
         return Response(ActivityDetailOutput(activity).data)
 
 
-class ActivitySignupsApi(APIView):
+class ActivitySignupsApi(ApiView):
     """For the partner running the activity: who is coming, with their needs."""
 
     @extend_schema_serializer(component_name="ActivitySignUpRow")
@@ -199,10 +230,10 @@ class ActivitySignupsApi(APIView):
         phone = serializers.CharField(source="household.phone")
         members = MemberOutput(many=True, source="members.all")
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(responses=paginated(OutputSerializer))
     def get(self, request, activity_id: int):
         activity = selectors.activity_get(activity_id=activity_id, user=request.user)
         rows = selectors.activity_signups_for_partner(
             activity=activity, user=request.user
         )
-        return Response(self.OutputSerializer(rows, many=True).data)
+        return self.page(rows, self.OutputSerializer)

@@ -1,7 +1,9 @@
 """Family API: the signed-in family's household, its sign-ups (create,
-waitlist position, cancel, decline) and link workers' referrals."""
+waitlist position, cancel, decline) and link workers' referrals. Thin adapters
+on hub.api_base.ApiView; objects come from selectors of what the caller may
+see (404 otherwise) and the services check who may act (403)."""
 
-from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
@@ -9,18 +11,22 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from activities import selectors, services
-from activities.api import paginate
-from activities.errors import DomainError, NotFound, PermissionDenied
-from activities.models import HouseholdMember, Session, SignUp
+from activities.errors import NotFound
+from activities.models import Household, HouseholdMember, SignUp
 from activities.serializers import (
     HouseholdOutput,
     MemberOutput,
     ReferralOutput,
     SignUpOutput,
+    text,
 )
+from activities.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from hub.api_base import ApiView, StrictInputSerializer
+from hub.api_schema import paginated
+
+MAX_MEMBERS = 20  # people in one household, or in one sign-up
 
 
 def _household(request):
@@ -30,33 +36,32 @@ def _household(request):
     return household
 
 
-class MemberInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=HouseholdMember.Kind.choices)
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    relationship = serializers.CharField(
-        max_length=60, required=False, allow_blank=True
-    )
-    medical_notes = serializers.CharField(required=False, allow_blank=True)
-    send_notes = serializers.CharField(required=False, allow_blank=True)
+class _ModelInput(serializers.ModelSerializer, StrictInputSerializer):
+    """Fields, lengths and choices from the model, for the field list the
+    service owns; unknown fields refused (StrictInputSerializer)."""
 
 
-class HouseholdInput(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    postcode = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    languages = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    consent_contact = serializers.BooleanField(required=False)
-    consent_photos = serializers.BooleanField(required=False)
-    fsm_claimed = serializers.BooleanField(required=False)
+@extend_schema_serializer(component_name="MemberInput")
+class MemberInput(_ModelInput):
+    class Meta:
+        model = HouseholdMember
+        fields = MEMBER_FIELDS
 
 
-class HouseholdMineApi(APIView):
+@extend_schema_serializer(component_name="HouseholdInput")
+class HouseholdInput(_ModelInput):
+    class Meta:
+        model = Household
+        fields = HOUSEHOLD_FIELDS
+
+
+class HouseholdMineApi(ApiView):
     @extend_schema_serializer(component_name="HouseholdCreateInput")
     class CreateInput(HouseholdInput):
-        members = MemberInput(many=True, required=False)
+        members = MemberInput(many=True, required=False, max_length=MAX_MEMBERS)
+
+        class Meta(HouseholdInput.Meta):
+            fields = (*HOUSEHOLD_FIELDS, "members")
 
     @extend_schema(responses=HouseholdOutput)
     def get(self, request):
@@ -93,24 +98,20 @@ class HouseholdMineApi(APIView):
         ],
     )
     def post(self, request):
-        data = self.CreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        household = services.household_create(user=request.user, **data.validated_data)
+        data = self.input(self.CreateInput)
+        household = services.household_create(user=request.user, **data)
         return Response(HouseholdOutput(household).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=HouseholdInput, responses=HouseholdOutput)
     def patch(self, request):
-        data = HouseholdInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        data = self.input(HouseholdInput, partial=True)
         household = services.household_update(
-            household=_household(request),
-            updated_by=request.user,
-            **data.validated_data,
+            household=_household(request), updated_by=request.user, **data
         )
         return Response(HouseholdOutput(household).data)
 
 
-class HouseholdMemberCreateApi(APIView):
+class HouseholdMemberCreateApi(ApiView):
     @extend_schema(
         request=MemberInput,
         responses={201: MemberOutput},
@@ -129,37 +130,44 @@ class HouseholdMemberCreateApi(APIView):
         ],
     )
     def post(self, request):
-        data = MemberInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.input(MemberInput)
         member = services.member_add(
-            household=_household(request), added_by=request.user, **data.validated_data
+            household=_household(request), added_by=request.user, **data
         )
         return Response(MemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 
-class HouseholdExportApi(APIView):
-    @extend_schema(responses={200: dict})
+class HouseholdExportApi(ApiView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(selectors.household_export(household=_household(request)))
 
 
-class SignUpListCreateApi(APIView):
+class SignUpListCreateApi(ApiView):
     @extend_schema_serializer(component_name="SignUpCreateInput")
-    class InputSerializer(serializers.Serializer):
-        activity_id = serializers.IntegerField()
-        session_id = serializers.IntegerField(required=False, allow_null=True)
+    class InputSerializer(StrictInputSerializer):
+        activity_id = serializers.IntegerField(min_value=1)
+        session_id = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            min_value=1,
+            help_text="Required for activities signed up to by single session.",
+        )
         member_ids = serializers.ListField(
-            child=serializers.IntegerField(), allow_empty=False
+            child=serializers.IntegerField(min_value=1),
+            min_length=1,
+            max_length=MAX_MEMBERS,
+            help_text="People of your household who are coming (each once).",
         )
 
     @extend_schema_serializer(component_name="SignUpCreated")
     class CreatedOutput(SignUpOutput):
         message = serializers.CharField()
 
-    @extend_schema(responses=SignUpOutput(many=True))
+    @extend_schema(responses=paginated(SignUpOutput))
     def get(self, request):
         signups = selectors.household_signups(household=_household(request))
-        return Response(SignUpOutput(signups, many=True).data)
+        return self.page(signups, SignUpOutput)
 
     @extend_schema(
         request=InputSerializer,
@@ -190,89 +198,70 @@ class SignUpListCreateApi(APIView):
         ],
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.input(self.InputSerializer)
         household = _household(request)
         activity = selectors.activity_get(
-            activity_id=data.validated_data["activity_id"], user=request.user
+            activity_id=data["activity_id"], user=request.user
         )
-        session = self._session(activity, data.validated_data.get("session_id"))
-        members = self._members(data.validated_data["member_ids"])
         result = services.signup_create(
             household=household,
             activity=activity,
-            members=members,
-            session=session,
+            members=selectors.members_of(household=household, ids=data["member_ids"]),
+            session=selectors.session_of(
+                activity=activity, session_id=data.get("session_id")
+            ),
             created_by=request.user,
         )
         body = SignUpOutput(result.signup).data | {"message": result.message}
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @staticmethod
-    def _session(activity, session_id):
-        if session_id is None:
-            return None
-        session = Session.objects.filter(pk=session_id, activity=activity).first()
-        if session is None:
-            raise NotFound(
-                "That session is not part of this activity.", field="session_id"
-            )
-        return session
 
-    @staticmethod
-    def _members(ids):
-        members = list(HouseholdMember.objects.filter(pk__in=ids))
-        if len(members) != len(set(ids)):
-            raise DomainError("Some of those people do not exist.", field="member_ids")
-        return members
-
-
-def _own_signup(request, signup_id: int) -> SignUp:
-    signup = get_object_or_404(
-        SignUp.objects.select_related("household", "activity"), pk=signup_id
-    )
-    if not request.user.has_perm("activities.cancel_signup", signup):
-        raise PermissionDenied("This is not your household's sign-up.")
-    return signup
-
-
-class SignUpDetailApi(APIView):
+class SignUpDetailApi(ApiView):
     @extend_schema(responses=SignUpOutput)
     def get(self, request, signup_id: int):
-        return Response(SignUpOutput(_own_signup(request, signup_id)).data)
+        signup = selectors.signup_get(signup_id=signup_id, user=request.user)
+        return Response(SignUpOutput(signup).data)
 
 
-class SignUpCancelApi(APIView):
-    @extend_schema(request=None, responses=SignUpOutput)
+class SignUpCancelApi(ApiView):
+    """Cancel a sign-up; the decline endpoint is the same view with
+    kind=declined (one service, activities.services.signup_cancel)."""
+
+    kind = SignUp.Status.CANCELLED
+
+    @extend_schema_serializer(component_name="SignUpCancelInput")
+    class InputSerializer(StrictInputSerializer):
+        reason = serializers.CharField(
+            required=False, allow_blank=True, default="", max_length=2000
+        )
+
+    @extend_schema(request=InputSerializer, responses=SignUpOutput)
     def post(self, request, signup_id: int):
+        data = self.input(self.InputSerializer)
+        signup = selectors.signup_get(signup_id=signup_id, user=request.user)
         signup = services.signup_cancel(
-            signup=_own_signup(request, signup_id), cancelled_by=request.user
+            signup=signup, cancelled_by=request.user, kind=self.kind, **data
         )
         return Response(SignUpOutput(signup).data)
 
 
-class SignUpDeclineApi(APIView):
-    @extend_schema(request=None, responses=SignUpOutput)
-    def post(self, request, signup_id: int):
-        signup = services.signup_decline(
-            signup=_own_signup(request, signup_id), declined_by=request.user
-        )
-        return Response(SignUpOutput(signup).data)
+class SignUpDeclineApi(SignUpCancelApi):
+    kind = SignUp.Status.DECLINED
 
 
-class ReferralListCreateApi(APIView):
+class ReferralListCreateApi(ApiView):
     @extend_schema_serializer(component_name="ReferralCreateInput")
-    class InputSerializer(serializers.Serializer):
-        household_reference = serializers.CharField(max_length=8)
-        activity_id = serializers.IntegerField()
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+    class InputSerializer(StrictInputSerializer):
+        household_reference = serializers.CharField(
+            max_length=8, help_text="On the family's 'Your family' page."
+        )
+        activity_id = serializers.IntegerField(min_value=1)
+        note = text(default="")
 
-    @extend_schema(responses=ReferralOutput(many=True))
+    @extend_schema(responses=paginated(ReferralOutput))
     def get(self, request):
-        if not request.user.has_perm("activities.refer_household"):
-            raise PermissionDenied("Only link workers have referrals.")
-        qs = selectors.referral_list_for_link_worker(user=request.user)
-        return paginate(request, self, qs, ReferralOutput)
+        referrals = selectors.referral_list_for_link_worker(user=request.user)
+        return self.page(referrals, ReferralOutput)
 
     @extend_schema(
         request=InputSerializer,
@@ -290,12 +279,11 @@ class ReferralListCreateApi(APIView):
         ],
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.input(self.InputSerializer)
         activity = selectors.activity_get(
-            activity_id=data.validated_data.pop("activity_id"), user=request.user
+            activity_id=data.pop("activity_id"), user=request.user
         )
         referral = services.referral_create(
-            referred_by=request.user, activity=activity, **data.validated_data
+            referred_by=request.user, activity=activity, **data
         )
         return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)

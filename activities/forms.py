@@ -2,9 +2,10 @@
 the services."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 
 from activities.models import Activity, Household, HouseholdMember
-from activities.services.households import HOUSEHOLD_FIELDS
+from activities.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from activities.services.publishing import EDITABLE_FIELDS
 from hub.forms_base import HubForm, HubModelForm
 from hub.models import Site
@@ -128,15 +129,7 @@ class HouseholdForm(HubModelForm):
 class MemberForm(HubModelForm):
     class Meta:
         model = HouseholdMember
-        fields = [
-            "kind",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "relationship",
-            "medical_notes",
-            "send_notes",
-        ]
+        fields = list(MEMBER_FIELDS)
         widgets = {"date_of_birth": DATE, "kind": Radios}
         labels = {
             "kind": "Adult or child",
@@ -152,7 +145,11 @@ class MemberForm(HubModelForm):
 
 
 class ActivityForm(HubModelForm):
-    slots = forms.MultipleChoiceField(
+    """The fields of activities.services.publishing.EDITABLE_FIELDS, and, when
+    creating, which dates and whether to publish. The database's rules are
+    checked here first, on their field, in the same words."""
+
+    slot_ids = forms.MultipleChoiceField(
         required=False,
         widget=Checkboxes,
         label="Dates",
@@ -175,10 +172,48 @@ class ActivityForm(HubModelForm):
             "referral_places": "Places kept for referrals",
             "max_places_per_household": "Most places one family can book",
         }
+        error_messages = {
+            "capacity": {"min_value": "Places must be 1 or more."},
+            "max_places_per_household": {
+                "min_value": "Most places one family can book must be 1 or more."
+            },
+        }
 
-    def __init__(self, *args, slot_choices=(), **kwargs):
+    def __init__(self, *args, slot_choices=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slots"].choices = slot_choices
+        for name in ("capacity", "max_places_per_household"):
+            _at_least_one(self.fields[name])
+        if editing:
+            del self.fields["slot_ids"], self.fields["publish"]
+        else:
+            self.fields["slot_ids"].choices = slot_choices
+
+    def clean_slot_ids(self) -> list[int] | None:
+        return [int(pk) for pk in self.cleaned_data["slot_ids"]] or None
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "max_age",
+                "The oldest age must be the same as or more than the youngest age.",
+            )
+        capacity, kept = data.get("capacity"), data.get("referral_places")
+        if capacity is not None and kept is not None and kept > capacity:
+            self.add_error(
+                "referral_places",
+                "Places kept for referrals cannot be more than the number of places.",
+            )
+        return data
+
+
+def _at_least_one(field) -> None:
+    field.min_value = 1
+    field.widget.attrs["min"] = 1
+    field.validators = [
+        v for v in field.validators if not isinstance(v, MinValueValidator)
+    ] + [MinValueValidator(1)]
 
 
 class ReasonForm(HubForm):

@@ -9,13 +9,20 @@ import secrets
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from hub.models import TimeStampedModel, validate_uk_postcode
 
 ACTIVE_SIGNUP_STATUSES = ("confirmed", "waitlisted", "awaiting_payment")
+# The one limit for long free text (descriptions, notes): forms, serializers
+# and full_clean() all enforce it.
+TEXT_MAX_LENGTH = 5000
+LONG_TEXT = {
+    "max_length": TEXT_MAX_LENGTH,
+    "validators": [MaxLengthValidator(TEXT_MAX_LENGTH)],
+}
 
 
 def new_reference() -> str:
@@ -61,7 +68,7 @@ class Activity(TimeStampedModel):
         "bookings.Booking", on_delete=models.PROTECT, related_name="activities"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField()
+    description = models.TextField(**LONG_TEXT)
     category = models.CharField(max_length=20, choices=Category)
     audience = models.CharField(
         max_length=10, choices=Audience, default=Audience.FAMILIES
@@ -81,15 +88,14 @@ class Activity(TimeStampedModel):
     signup_closes_at = models.DateTimeField(null=True, blank=True)
     referral_places = models.PositiveIntegerField(default=0)
     max_places_per_household = models.PositiveSmallIntegerField(null=True, blank=True)
-    accessibility_info = models.TextField(blank=True)
-    what_to_bring = models.TextField(blank=True)
+    accessibility_info = models.TextField(blank=True, **LONG_TEXT)
+    what_to_bring = models.TextField(blank=True, **LONG_TEXT)
     languages = models.CharField(max_length=200, blank=True, default="English")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     cancel_reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -98,19 +104,29 @@ class Activity(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "cancelled"]),
                 name="activity_status_valid",
+                violation_error_message="Status must be draft, published or cancelled.",
             ),
             models.CheckConstraint(
-                condition=Q(capacity__gte=1), name="activity_capacity_positive"
+                condition=Q(capacity__gte=1),
+                name="activity_capacity_positive",
+                violation_error_message="Places must be 1 or more.",
             ),
             models.CheckConstraint(
                 condition=Q(referral_places__lte=models.F("capacity")),
                 name="activity_referral_places_within_capacity",
+                violation_error_message=(
+                    "Places kept for referrals cannot be more than the number of "
+                    "places. Lower the places kept for referrals."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True)
                 | Q(max_age__isnull=True)
                 | Q(max_age__gte=models.F("min_age")),
                 name="activity_age_range_ordered",
+                violation_error_message=(
+                    "The oldest age must be the same as or more than the youngest age."
+                ),
             ),
         ]
 
@@ -149,11 +165,17 @@ class Session(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "slot"], name="session_unique_slot"
+                fields=["activity", "slot"],
+                name="session_unique_slot",
+                violation_error_message=(
+                    "This activity already has a session on that date. Choose each "
+                    "date once."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["scheduled", "cancelled"]),
                 name="session_status_valid",
+                violation_error_message="Status must be scheduled or cancelled.",
             ),
         ]
         indexes = [models.Index(fields=["starts_at"])]
@@ -222,16 +244,20 @@ class HouseholdMember(TimeStampedModel):
     relationship = models.CharField(
         max_length=60, blank=True, help_text="For example mother, grandad, son."
     )
-    medical_notes = models.TextField(blank=True, help_text="Medical needs, allergies.")
+    medical_notes = models.TextField(
+        blank=True, help_text="Medical needs, allergies.", **LONG_TEXT
+    )
     send_notes = models.TextField(
-        blank=True, help_text="Special educational needs or disabilities."
+        blank=True, help_text="Special educational needs or disabilities.", **LONG_TEXT
     )
 
     class Meta:
         ordering = ["kind", "date_of_birth", "first_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["carer", "child"]), name="member_kind_valid"
+                condition=Q(kind__in=["carer", "child"]),
+                name="member_kind_valid",
+                violation_error_message="Choose adult (parent or carer) or child.",
             ),
         ]
 
@@ -262,7 +288,7 @@ class Referral(TimeStampedModel):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="referrals"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, **LONG_TEXT)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
 
     class Meta:
@@ -272,6 +298,9 @@ class Referral(TimeStampedModel):
                 fields=["household", "activity"],
                 condition=Q(status__in=["open", "used"]),
                 name="referral_one_active_per_household_activity",
+                violation_error_message=(
+                    "This household is already referred to this activity."
+                ),
             ),
         ]
 
@@ -339,19 +368,33 @@ class SignUp(TimeStampedModel):
                     ]
                 ),
                 name="signup_status_valid",
+                violation_error_message=(
+                    "Status must be confirmed, waitlisted, awaiting payment, "
+                    "cancelled or declined."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(places__gte=1), name="signup_places_positive"
+                condition=Q(places__gte=1),
+                name="signup_places_positive",
+                violation_error_message="Choose at least one person to sign up.",
             ),
             models.UniqueConstraint(
                 fields=["household", "activity"],
                 condition=Q(session__isnull=True, status__in=ACTIVE_SIGNUP_STATUSES),
                 name="signup_once_per_series",
+                violation_error_message=(
+                    "Your household is already signed up to this. Cancel that "
+                    "sign-up first to change who is coming."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["household", "session"],
                 condition=Q(session__isnull=False, status__in=ACTIVE_SIGNUP_STATUSES),
                 name="signup_once_per_session",
+                violation_error_message=(
+                    "Your household is already signed up to this session. Cancel "
+                    "that sign-up first to change who is coming."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["activity", "session", "status"])]
@@ -382,7 +425,11 @@ class Attendance(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "member"], name="attendance_once_per_member"
+                fields=["session", "member"],
+                name="attendance_once_per_member",
+                violation_error_message=(
+                    "This person is already on the register for this session."
+                ),
             )
         ]
 

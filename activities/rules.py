@@ -5,6 +5,12 @@ household is signed up to one of that partner's activities, and members'
 medical/SEND notes only for members signed up to it; a link worker only the
 households they referred (not the notes). Nobody else, not even the school's
 business manager.
+
+Each predicate exists once: partner membership is partners.rules'
+`is_partner_member` (an activity, or anything with `partner_id`), staff roles are
+hub.rules'. The list selectors in activities.selectors (`*_list_visible`) are the
+same rules written as querysets; tests/activities/test_permission_matrix.py
+checks that they agree with `has_perm` for every role.
 """
 
 import rules
@@ -16,13 +22,20 @@ from activities.models import (
     Referral,
     SignUp,
 )
-from hub.models import StaffRole
-from hub.rules import is_any_link_worker, is_platform_admin, site_ids_for
-from partners.rules import partner_ids_for
+from hub.rules import is_any_link_worker, is_any_staff, is_platform_admin
+from partners.rules import is_partner_member, partner_ids_for
+
+PUBLIC_STATUSES = (Activity.Status.PUBLISHED, Activity.Status.CANCELLED)
+
+
+def _activity(obj) -> Activity | None:
+    """The activity of an activity, session, sign-up or referral."""
+    return obj if isinstance(obj, Activity) or obj is None else obj.activity
 
 
 @rules.predicate
 def is_household_owner(user, household) -> bool:
+    household = getattr(household, "household", household)  # a member, a sign-up
     return (
         household is not None
         and user.is_authenticated
@@ -32,13 +45,16 @@ def is_household_owner(user, household) -> bool:
 
 
 @rules.predicate
-def is_signup_owner(user, signup) -> bool:
-    return signup is not None and is_household_owner(user, signup.household)
+def runs_activity(user, obj) -> bool:
+    """A member of the partner running the activity (of a session, sign-up)."""
+    return is_partner_member(user, _activity(obj))
 
 
 @rules.predicate
-def runs_activity(user, activity) -> bool:
-    return activity is not None and activity.partner_id in partner_ids_for(user)
+def is_public_activity(user, obj) -> bool:
+    """Published activities, and cancelled ones (families read why)."""
+    activity = _activity(obj)
+    return activity is not None and activity.status in PUBLIC_STATUSES
 
 
 @rules.predicate
@@ -46,11 +62,6 @@ def owns_booking(user, booking) -> bool:
     return booking is not None and booking.partner_id in partner_ids_for(
         user, approved_only=True
     )
-
-
-@rules.predicate
-def can_see_draft(user, activity) -> bool:
-    return activity is not None and activity.status == Activity.Status.PUBLISHED
 
 
 @rules.predicate
@@ -68,10 +79,16 @@ def partner_of_signed_up_household(user, household) -> bool:
 
 @rules.predicate
 def referred_household(user, household) -> bool:
+    household = getattr(household, "household", household)  # a sign-up
     return (
         is_any_link_worker(user)
         and Referral.objects.filter(household=household, referred_by=user).exists()
     )
+
+
+@rules.predicate
+def is_referrer(user, referral) -> bool:
+    return referral is not None and referral.referred_by_id == user.pk
 
 
 @rules.predicate
@@ -86,42 +103,35 @@ def partner_of_signed_up_member(user, member: HouseholdMember) -> bool:
 
 
 @rules.predicate
-def owns_member(user, member) -> bool:
-    return member is not None and is_household_owner(user, member.household)
+def is_partner_staff(user) -> bool:
+    return bool(partner_ids_for(user))
 
 
-@rules.predicate
-def is_school_staff_or_link_worker(user) -> bool:
-    roles = (
-        StaffRole.Role.BUSINESS_MANAGER,
-        StaffRole.Role.SITE_STAFF,
-        StaffRole.Role.LINK_WORKER,
-    )
-    return bool(site_ids_for(user, *roles))
+can_change_activity = runs_activity | is_platform_admin
 
-
-@rules.predicate
-def is_authenticated(user) -> bool:
-    return user.is_authenticated
-
-
-rules.add_perm(
-    "activities.view_activity", can_see_draft | runs_activity | is_platform_admin
-)
+rules.add_perm("activities.view_activity", is_public_activity | can_change_activity)
+rules.add_perm("activities.view_session", is_public_activity | can_change_activity)
 rules.add_perm("activities.publish_on_booking", owns_booking)
-rules.add_perm("activities.change_activity", runs_activity | is_platform_admin)
-rules.add_perm("activities.view_activity_signups", runs_activity | is_platform_admin)
+rules.add_perm("activities.view_own_activities", is_partner_staff)
+rules.add_perm("activities.change_activity", can_change_activity)
+rules.add_perm("activities.view_activity_signups", can_change_activity)
 rules.add_perm("activities.take_register", runs_activity)
-rules.add_perm("activities.create_household", is_authenticated)
+rules.add_perm("activities.create_household", rules.is_authenticated)
 rules.add_perm(
     "activities.view_household",
     is_household_owner | partner_of_signed_up_household | referred_household,
 )
 rules.add_perm("activities.change_household", is_household_owner)
 rules.add_perm(
-    "activities.view_member_needs", owns_member | partner_of_signed_up_member
+    "activities.view_member_needs", is_household_owner | partner_of_signed_up_member
 )
-rules.add_perm("activities.cancel_signup", is_signup_owner)
+rules.add_perm(
+    "activities.view_signup",
+    is_household_owner | can_change_activity | referred_household,
+)
+rules.add_perm("activities.cancel_signup", is_household_owner)
 rules.add_perm("activities.sign_up", is_household_owner)
 rules.add_perm("activities.refer_household", is_any_link_worker)
-rules.add_perm("activities.verify_eligibility", is_school_staff_or_link_worker)
+rules.add_perm("activities.view_referral", is_referrer | is_household_owner)
+rules.add_perm("activities.withdraw_referral", is_referrer)
+rules.add_perm("activities.verify_eligibility", is_any_staff)

@@ -18,11 +18,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from activities.capacity import HOLDING, Places
-from activities.errors import PermissionDenied
+from activities.errors import DomainError, NotFound
 from activities.models import (
     ACTIVE_SIGNUP_STATUSES,
     Activity,
@@ -33,8 +32,10 @@ from activities.models import (
     Session,
     SignUp,
 )
+from activities.rules import PUBLIC_STATUSES
 from hub.calendar_dates import local_day_bounds
-from hub.models import Site
+from hub.models import AuditEntry, Site
+from hub.rules import is_any_link_worker, require_perm
 from partners.rules import partner_ids_for
 
 
@@ -189,14 +190,139 @@ def _filter_places_left(qs):
 
 
 def activity_get(*, activity_id: int, user) -> Activity:
-    """404 if unknown; 403 for a draft unless you run it (cancelled ones stay
-    visible so families can read why)."""
-    activity = get_object_or_404(_base(), pk=activity_id)
-    if activity.status == Activity.Status.DRAFT and not user.has_perm(
-        "activities.change_activity", activity
-    ):
-        raise PermissionDenied("This activity is not published.")
+    """An activity the user may see (activities.view_activity), annotated for
+    the pages and the API; NotFound (404) otherwise, drafts included."""
+    activity = _base().filter(_activity_visible(user), pk=activity_id).first()
+    if activity is None:
+        raise NotFound(f"No activity has id {activity_id}. Check the id.")
     return activity
+
+
+# What each actor may see, as querysets. The same rules as activities.rules
+# (tests/activities/test_permission_matrix.py holds them together).
+
+
+def _is_admin(actor) -> bool:
+    """Django gives an active superuser every permission (User.has_perm), so
+    the selectors show a platform admin everything too."""
+    return actor.is_active and actor.is_superuser if actor.is_authenticated else False
+
+
+def _activity_visible(actor, prefix: str = "") -> Q:
+    if _is_admin(actor):
+        return Q()
+    return Q(**{f"{prefix}status__in": PUBLIC_STATUSES}) | Q(
+        **{f"{prefix}partner_id__in": partner_ids_for(actor)}
+    )
+
+
+def _any(*conditions) -> Q | None:
+    found = [c for c in conditions if c is not None]
+    if not found:
+        return None
+    q = found[0]
+    for c in found[1:]:
+        q |= c
+    return q
+
+
+def _visible(qs, condition: Q | None):
+    return qs.none() if condition is None else qs.filter(condition)
+
+
+def _owner(actor, prefix: str = "") -> Q | None:
+    if not actor.is_authenticated:
+        return None
+    return Q(**{f"{prefix}user": actor, f"{prefix}erased_at__isnull": True})
+
+
+def _referred(actor, household_ref: str) -> Q | None:
+    if not is_any_link_worker(actor):
+        return None
+    referrals = Referral.objects.filter(household=OuterRef(household_ref))
+    return Q(Exists(referrals.filter(referred_by=actor)))
+
+
+def activity_list_visible(*, actor) -> QuerySet[Activity]:
+    """activities.view_activity: published and cancelled activities, and the
+    actor's organisation's drafts (every one for a platform admin)."""
+    return Activity.objects.filter(_activity_visible(actor))
+
+
+def session_list_visible(*, actor) -> QuerySet[Session]:
+    """activities.view_session: the sessions of the activities the actor sees."""
+    return Session.objects.filter(_activity_visible(actor, "activity__"))
+
+
+def household_list_visible(*, actor) -> QuerySet[Household]:
+    """activities.view_household: the family's own, households signed up to
+    the actor's organisation's activities, and households the actor referred."""
+    if _is_admin(actor):
+        return Household.objects.all()
+    partners = partner_ids_for(actor)
+    signed_up = SignUp.objects.filter(
+        household=OuterRef("pk"),
+        activity__partner_id__in=partners,
+        status__in=ACTIVE_SIGNUP_STATUSES,
+    )
+    return _visible(
+        Household.objects.all(),
+        _any(
+            _owner(actor),
+            Q(Exists(signed_up)) if partners else None,
+            _referred(actor, "pk"),
+        ),
+    )
+
+
+def signup_list_visible(*, actor) -> QuerySet[SignUp]:
+    """activities.view_signup: the family's own, those to activities the actor
+    runs (all for a platform admin), and those of households the actor referred."""
+    if _is_admin(actor):
+        return SignUp.objects.all()
+    partners = partner_ids_for(actor)
+    return _visible(
+        SignUp.objects.all(),
+        _any(
+            _owner(actor, "household__"),
+            Q(activity__partner_id__in=partners) if partners else None,
+            _referred(actor, "household"),
+        ),
+    )
+
+
+def referral_list_visible(*, actor) -> QuerySet[Referral]:
+    """activities.view_referral: the referrals the actor made, and those of
+    the actor's own household."""
+    if _is_admin(actor):
+        return Referral.objects.all()
+    if not actor.is_authenticated:
+        return Referral.objects.none()
+    return Referral.objects.filter(Q(referred_by=actor) | _owner(actor, "household__"))
+
+
+def _history(*objects_by_model) -> QuerySet[AuditEntry]:
+    """Audit entries about several objects, newest first, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    q = Q(pk__in=[])
+    for model, ids in objects_by_model:
+        ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        q |= Q(content_type=ct, object_id__in=list(ids))
+    return AuditEntry.objects.filter(q).select_related("actor")[:100]
+
+
+def activity_history(*, activity: Activity) -> list[AuditEntry]:
+    """The activity's history and its sessions', for its management page."""
+    sessions = activity.sessions.values_list("pk", flat=True)
+    return list(_history((Activity, [activity.pk]), (Session, sessions)))
+
+
+def household_history(*, household: Household) -> list[AuditEntry]:
+    """The household's history (members included) and its sign-ups', for the
+    family's page."""
+    signups = household.signups.values_list("pk", flat=True)
+    return list(_history((Household, [household.pk]), (SignUp, signups)))
 
 
 def activity_sessions(*, activity: Activity) -> list[Session]:
@@ -209,16 +335,19 @@ def activity_sessions(*, activity: Activity) -> list[Session]:
 
 
 def activity_list_for_partner(*, user) -> QuerySet[Activity]:
+    """The activities the user's organisations run (for 'Our activities')."""
     return _base().filter(partner_id__in=partner_ids_for(user)).order_by("-created_at")
 
 
 def activity_signups_for_partner(*, activity: Activity, user) -> list[SignUp]:
-    """The households signed up and their members (with notes: only shown to
-    the partner running it, which the caller has checked)."""
-    if not user.has_perm("activities.view_activity_signups", activity):
-        raise PermissionDenied(
-            "Only the organisation running it can see who signed up."
-        )
+    """Who is coming, with their members (with notes) and households: for the
+    organisation running it only (PermissionDenied otherwise)."""
+    require_perm(
+        user,
+        "activities.view_activity_signups",
+        activity,
+        message="Only the organisation running it can see who signed up.",
+    )
     return list(
         activity.signups.filter(status__in=ACTIVE_SIGNUP_STATUSES)
         .select_related("household", "session", "referral")
@@ -346,8 +475,14 @@ def _fields(obj, names: list[str]) -> dict:
 
 
 def referral_list_for_link_worker(*, user) -> QuerySet[Referral]:
+    """The referrals the user made, with the family's sign-ups and attendance:
+    for link workers only (PermissionDenied otherwise)."""
+    require_perm(
+        user, "activities.refer_household", message="Only link workers have referrals."
+    )
     return (
-        Referral.objects.filter(referred_by=user)
+        referral_list_visible(actor=user)
+        .filter(referred_by=user)
         .select_related("household", "activity__booking__room__site")
         .prefetch_related(
             Prefetch("household__signups", SignUp.objects.select_related("session"))
@@ -374,11 +509,14 @@ def referral_list_for_link_worker(*, user) -> QuerySet[Referral]:
 def session_register(
     *, session: Session, user
 ) -> list[tuple[HouseholdMember, bool | None]]:
-    """Members expected at a session, with attendance marked so far."""
-    if not user.has_perm("activities.take_register", session.activity):
-        raise PermissionDenied(
-            "Only the organisation running it can take the register."
-        )
+    """Members expected at a session, with attendance marked so far: for the
+    organisation running it only (PermissionDenied otherwise)."""
+    require_perm(
+        user,
+        "activities.take_register",
+        session.activity,
+        message="Only the organisation running it can take the register.",
+    )
     from activities.services.referrals import session_register_member_ids
 
     ids = session_register_member_ids(session=session)
@@ -387,3 +525,151 @@ def session_register(
     )
     members = HouseholdMember.objects.filter(pk__in=ids).select_related("household")
     return [(m, marks.get(m.pk)) for m in members.order_by("household__name", "kind")]
+
+
+def activity_get_for_change(*, activity_id: int, user) -> Activity:
+    """An activity the user may see and change (its edit and manage pages):
+    NotFound if unseen, PermissionDenied if seen but not theirs."""
+    activity = activity_get(activity_id=activity_id, user=user)
+    require_perm(
+        user,
+        "activities.change_activity",
+        activity,
+        message="Only the organisation running it can change this activity.",
+    )
+    return activity
+
+
+def session_get(*, session_id: int, user) -> Session:
+    """A session of an activity the user may see, else NotFound."""
+    session = (
+        session_list_visible(actor=user)
+        .select_related("activity__booking__room__site")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound(f"No session has id {session_id}. Check the id.")
+    return session
+
+
+def booking_for_publishing(*, booking_id: int, user):
+    """A booking to publish an activity on: NotFound (on `booking_id`) if the
+    user may not see it, PermissionDenied if they see it but may not publish
+    on it (e.g. the school's staff)."""
+    from bookings.models import Booking
+
+    booking = (
+        Booking.objects.select_related("room__site", "partner")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None or not user.has_perm("bookings.view_booking", booking):
+        raise NotFound(f"No booking has id {booking_id}.", field="booking_id")
+    require_perm(
+        user,
+        "activities.publish_on_booking",
+        booking,
+        message="You can only publish activities on your own organisation's bookings.",
+    )
+    return booking
+
+
+def household_by_reference(*, reference: str) -> Household:
+    """The (not erased) household with that reference, else NotFound naming
+    the field. Only callers allowed to verify or refer use it."""
+    household = Household.objects.filter(
+        reference=reference.strip().upper(), erased_at__isnull=True
+    ).first()
+    if household is None:
+        # A value typed into a form, not an address: a 400 on the field.
+        raise DomainError(
+            "No household has that reference. Check it with the family: it is on "
+            "their 'Your family' page.",
+            field="household_reference",
+        )
+    return household
+
+
+def member_get_own(*, member_id: int, user) -> HouseholdMember:
+    """A member of the user's own household, else NotFound."""
+    member = (
+        HouseholdMember.objects.select_related("household")
+        .filter(pk=member_id, household__user=user, household__erased_at__isnull=True)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if member is None:
+        raise NotFound(f"No member of your household has id {member_id}.")
+    return member
+
+
+def signup_get(*, signup_id: int, user) -> SignUp:
+    """A sign-up the user may see, else NotFound."""
+    signup = (
+        signup_list_visible(actor=user)
+        .select_related("household", "activity", "session")
+        .filter(pk=signup_id)
+        .first()
+    )
+    if signup is None:
+        raise NotFound(f"No sign-up has id {signup_id}. Check the id.")
+    return signup
+
+
+def referral_rows_for_link_worker(*, user) -> list[Referral]:
+    """The link worker's referrals, each with the family's sign-ups to that
+    activity as `own_signups` (for the referrals page)."""
+    referrals = list(referral_list_for_link_worker(user=user))
+    for referral in referrals:
+        referral.own_signups = [
+            s
+            for s in referral.household.signups.all()
+            if s.activity_id == referral.activity_id
+        ]
+    return referrals
+
+
+def activity_rows_for_partner(*, user) -> list[Activity]:
+    """'Our activities': the user's organisations' activities with places
+    left; for partner staff only (PermissionDenied otherwise)."""
+    require_perm(user, "activities.view_own_activities")
+    activities = list(activity_list_for_partner(user=user))
+    for activity in activities:
+        activity.places_left = places_left(activity)
+    return activities
+
+
+def bookings_for_publishing(*, user):
+    """The approved bookings the user's organisations may publish on."""
+    from bookings.models import Booking
+
+    return Booking.objects.filter(
+        partner_id__in=partner_ids_for(user, approved_only=True),
+        status=Booking.Status.APPROVED,
+    ).select_related("room__site")
+
+
+def members_of(*, household: Household, ids: list[int]) -> list[HouseholdMember]:
+    """The household's members with these ids; a 400 naming `member_ids` if
+    any is not one of them."""
+    members = list(household.members.filter(pk__in=ids))
+    if len(members) != len(set(ids)):
+        raise DomainError(
+            "Choose only people in your own household.", field="member_ids"
+        )
+    return members
+
+
+def session_of(*, activity: Activity, session_id: int | None) -> Session | None:
+    """The activity's session with that id (None for none); a 400 naming
+    `session_id` if it is not one of the activity's."""
+    if session_id is None:
+        return None
+    session = activity.sessions.filter(pk=session_id).first()
+    if session is None:
+        raise DomainError(
+            "That session is not part of this activity.", field="session_id"
+        )
+    return session

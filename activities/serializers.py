@@ -1,15 +1,32 @@
 """Output shapes shared by the activity API endpoints. Times are ISO 8601 in
 the site's zone (18:00+01:00 in summer, 18:00+00:00 in winter)."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from activities import selectors
 from activities.capacity import waitlist_position
+from activities.models import TEXT_MAX_LENGTH
 from hub.api_base import local_iso as site_local_iso
+
+# Instants are ISO 8601 strings with the site's offset (hub.api_base.local_iso).
+DATETIME = extend_schema_field(OpenApiTypes.DATETIME)
+NULLABLE_DATETIME = extend_schema_field(
+    {"type": "string", "format": "date-time", "nullable": True}
+)
 
 
 def local_iso(activity, value) -> str | None:
     return site_local_iso(value, activity.booking.room.site)
+
+
+def text(*, required: bool = False, **kwargs) -> serializers.CharField:
+    """A free-text input field with the one limit for long text."""
+    if not required:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+    return serializers.CharField(max_length=TEXT_MAX_LENGTH, **kwargs)
 
 
 class SessionOutput(serializers.Serializer):
@@ -19,9 +36,11 @@ class SessionOutput(serializers.Serializer):
     status = serializers.CharField()
     places_left = serializers.SerializerMethodField()
 
+    @DATETIME
     def get_starts_at(self, obj) -> str:
         return local_iso(obj.activity, obj.starts_at)
 
+    @DATETIME
     def get_ends_at(self, obj) -> str:
         return local_iso(obj.activity, obj.ends_at)
 
@@ -48,6 +67,7 @@ class ActivityListOutput(serializers.Serializer):
     next_start = serializers.SerializerMethodField()
     places_left = serializers.SerializerMethodField()
 
+    @NULLABLE_DATETIME
     def get_next_start(self, obj) -> str | None:
         return local_iso(obj, obj.next_start)
 
@@ -71,12 +91,15 @@ class ActivityDetailOutput(ActivityListOutput):
     timezone = serializers.CharField(source="booking.room.site.timezone")
     sessions = serializers.SerializerMethodField()
 
+    @NULLABLE_DATETIME
     def get_signup_opens_at(self, obj) -> str | None:
         return local_iso(obj, obj.signup_opens_at)
 
+    @NULLABLE_DATETIME
     def get_signup_closes_at(self, obj) -> str | None:
         return local_iso(obj, obj.signup_closes_at)
 
+    @extend_schema_field(SessionOutput(many=True))
     def get_sessions(self, obj) -> list[dict]:
         sessions = selectors.activity_sessions(activity=obj)
         for s in sessions:

@@ -24,13 +24,13 @@ urlpatterns = [
     path(
         "sign-ups/<int:signup_id>/cancel/",
         family.signup_change,
-        {"action": "cancel"},
+        {"kind": "cancelled"},
         name="signup-cancel",
     ),
     path(
         "sign-ups/<int:signup_id>/decline/",
         family.signup_change,
-        {"action": "decline"},
+        {"kind": "declined"},
         name="signup-decline",
     ),
     path("mine/", partner.activity_mine, name="mine"),

@@ -26,7 +26,6 @@ from activities.services.signups import (
     SignUpResult,
     signup_cancel,
     signup_create,
-    signup_decline,
     waitlist_promote,
 )
 
@@ -50,6 +49,5 @@ __all__ = [
     "sessions_cancel_for_slots",
     "signup_cancel",
     "signup_create",
-    "signup_decline",
     "waitlist_promote",
 ]

@@ -1,17 +1,30 @@
-"""Households: create, edit, members, eligibility, export and erasure."""
+"""Households: create, edit, members, eligibility, export and erasure.
+
+The field lists a family may set are written once, here: the forms
+(activities.forms) and the API serializers (activities.api_family) derive
+theirs from HOUSEHOLD_FIELDS and MEMBER_FIELDS.
+
+Member changes are recorded in the audit log against the household (a member
+is part of it, and a removed member no longer exists to carry an entry), so
+the household's page shows one history. Erasure calls hub.audit.audit_erase
+for every object of the household, so personal data leaves the log too.
+"""
 
 import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
 
-from activities.errors import Conflict, DomainError, PermissionDenied, StateError
+from activities.errors import Conflict, DomainError, StateError
 from activities.models import (
     ACTIVE_SIGNUP_STATUSES,
+    Attendance,
     Household,
     HouseholdMember,
 )
+from hub.audit import audit_erase, audit_record, audit_record_many, diff, snapshot
 from hub.models import normalise_postcode
+from hub.rules import require_perm
 
 HOUSEHOLD_FIELDS = (
     "name",
@@ -32,21 +45,28 @@ MEMBER_FIELDS = (
     "medical_notes",
     "send_notes",
 )
+OWN_ONLY = "You can only change your own household."
 
 
 @transaction.atomic
 def household_create(*, user, members: list[dict] | None = None, **fields) -> Household:
     """The signed-in family's household (one per account) with its members."""
-    if not user.is_authenticated:
-        raise PermissionDenied("Sign in to create a household.")
+    require_perm(
+        user,
+        "activities.create_household",
+        message="Sign in to create a household.",
+    )
     if Household.objects.filter(user=user).exists():
         raise Conflict("You already have a household. Edit it instead.")
     household = Household(user=user, **_pick(fields, HOUSEHOLD_FIELDS))
     household.email = household.email or user.email
     _clean_household(household)
     household.save()
-    for member in members or []:
-        member_add(household=household, added_by=user, **member)
+    changes = {k: [None, v] for k, v in snapshot(household, HOUSEHOLD_FIELDS).items()}
+    for data in members or []:
+        member = _new_member(household, data)
+        changes |= _member_changes(member, {})
+    audit_record(actor=user, action="household.created", obj=household, changes=changes)
     return household
 
 
@@ -66,35 +86,68 @@ def _clean_household(household: Household) -> None:
 
 @transaction.atomic
 def household_update(*, household: Household, updated_by, **fields) -> Household:
-    _require(updated_by, "activities.change_household", household)
+    require_perm(updated_by, "activities.change_household", household, message=OWN_ONLY)
+    before = snapshot(household, HOUSEHOLD_FIELDS)
     for name, value in _pick(fields, HOUSEHOLD_FIELDS).items():
         setattr(household, name, value)
     _clean_household(household)
     household.save()
+    audit_record(
+        actor=updated_by,
+        action="household.updated",
+        obj=household,
+        changes=diff(before, snapshot(household, HOUSEHOLD_FIELDS)),
+    )
     return household
 
 
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied("You can only change your own household.")
-
-
-@transaction.atomic
-def member_add(*, household: Household, added_by, **fields) -> HouseholdMember:
-    _require(added_by, "activities.change_household", household)
+def _new_member(household: Household, fields: dict) -> HouseholdMember:
     member = HouseholdMember(household=household, **_pick(fields, MEMBER_FIELDS))
     _clean_member(member)
     member.save()
     return member
 
 
+def _member_changes(member: HouseholdMember, before: dict) -> dict:
+    """{"member #12 first_name": [old, new]}: one household entry can carry
+    several members' changes."""
+    after = snapshot(member, MEMBER_FIELDS)
+    return {
+        f"member #{member.pk} {name}": pair
+        for name, pair in diff(before, after).items()
+        if pair != [None, ""] or name in before
+    }
+
+
+@transaction.atomic
+def member_add(*, household: Household, added_by, **fields) -> HouseholdMember:
+    require_perm(added_by, "activities.change_household", household, message=OWN_ONLY)
+    member = _new_member(household, fields)
+    audit_record(
+        actor=added_by,
+        action="household.member_added",
+        obj=household,
+        changes=_member_changes(member, {}),
+    )
+    return member
+
+
 @transaction.atomic
 def member_update(*, member: HouseholdMember, updated_by, **fields) -> HouseholdMember:
-    _require(updated_by, "activities.change_household", member.household)
+    require_perm(
+        updated_by, "activities.change_household", member.household, message=OWN_ONLY
+    )
+    before = snapshot(member, MEMBER_FIELDS)
     for name, value in _pick(fields, MEMBER_FIELDS).items():
         setattr(member, name, value)
     _clean_member(member)
     member.save()
+    audit_record(
+        actor=updated_by,
+        action="household.member_changed",
+        obj=member.household,
+        changes=_member_changes(member, before),
+    )
     return member
 
 
@@ -116,7 +169,9 @@ def _clean_member(member: HouseholdMember) -> None:
 
 @transaction.atomic
 def member_remove(*, member: HouseholdMember, removed_by) -> None:
-    _require(removed_by, "activities.change_household", member.household)
+    require_perm(
+        removed_by, "activities.change_household", member.household, message=OWN_ONLY
+    )
     if member.signups.filter(status__in=ACTIVE_SIGNUP_STATUSES).exists():
         raise StateError(
             f"{member.first_name} is signed up to an activity. Cancel that first."
@@ -126,21 +181,40 @@ def member_remove(*, member: HouseholdMember, removed_by) -> None:
             f"{member.first_name} has attended sessions, so stays on record. "
             "Ask for deletion of the household to erase personal data."
         )
+    before = snapshot(member, MEMBER_FIELDS)
+    audit_record(
+        actor=removed_by,
+        action="household.member_removed",
+        obj=member.household,
+        changes={f"member #{member.pk} {k}": [v, None] for k, v in before.items()},
+    )
     member.delete()
 
 
 @transaction.atomic
 def household_verify_eligibility(
-    *, household: Household, verified_by, eligible: bool = True
+    *, household: Household, verified_by, eligible: bool = True, reason: str = ""
 ) -> Household:
-    """Free-school-meals eligibility: set by school staff or a link worker only."""
-    if not verified_by.has_perm("activities.verify_eligibility", household):
-        raise PermissionDenied(
-            "Only school staff or a link worker can verify eligibility."
-        )
+    """Free-school-meals eligibility: granted or revoked by school staff or a
+    link worker only."""
+    require_perm(
+        verified_by,
+        "activities.verify_eligibility",
+        household,
+        message="Only school staff or a link worker can verify eligibility.",
+    )
+    before = household.is_fsm_eligible
     household.fsm_verified_by = verified_by if eligible else None
     household.fsm_verified_at = timezone.now() if eligible else None
     household.save(update_fields=["fsm_verified_by", "fsm_verified_at", "updated_at"])
+    action = "granted" if eligible else "revoked"
+    audit_record(
+        actor=verified_by,
+        action=f"household.eligibility_{action}",
+        obj=household,
+        reason=reason,
+        changes={"fsm_verified": [before, eligible]},
+    )
     return household
 
 
@@ -149,20 +223,40 @@ def household_request_deletion(*, household: Household, requested_by) -> Househo
     """Erase the household's personal data now and cancel its sign-ups.
 
     Members and attendance rows stay, without names, dates of birth or notes,
-    so anonymous attendance counts still add up. The account is unlinked.
+    so anonymous attendance counts still add up. The account is unlinked. The
+    audit entries about the household's objects keep what happened but lose
+    the personal data (hub.audit.audit_erase).
     """
     from activities.services.signups import signup_cancel
 
-    _require(requested_by, "activities.change_household", household)
+    require_perm(
+        requested_by, "activities.change_household", household, message=OWN_ONLY
+    )
     if household.erased_at:
         raise StateError("This household's data has already been erased.")
     for signup in household.signups.filter(status__in=ACTIVE_SIGNUP_STATUSES):
-        signup_cancel(signup=signup, cancelled_by=requested_by)
-    _erase(household)
+        signup_cancel(
+            signup=signup, cancelled_by=requested_by, reason="household erased"
+        )
+    _erase(household, actor=requested_by)
+    audit_erase(_objects_of(household))
+    audit_record(actor=requested_by, action="household.erased", obj=household)
     return household
 
 
-def _erase(household: Household) -> None:
+def _objects_of(household: Household) -> list:
+    return [
+        household,
+        *household.members.all(),
+        *household.signups.all(),
+        *household.referrals.all(),
+        *Attendance.objects.filter(member__household=household),
+    ]
+
+
+def _erase(household: Household, *, actor) -> None:
+    """Members are erased with the household (their changes are recorded on
+    the household's entry); referral notes get an entry each."""
     now = timezone.now()
     household.members.update(
         first_name="Erased",
@@ -179,4 +273,6 @@ def _erase(household: Household) -> None:
     household.consent_contact = household.consent_photos = False
     household.deletion_requested_at = household.erased_at = now
     household.save()
-    household.referrals.update(note="")
+    referrals = list(household.referrals.exclude(note=""))
+    household.referrals.filter(pk__in=[r.pk for r in referrals]).update(note="")
+    audit_record_many(actor=actor, action="referral.note_erased", objs=referrals)

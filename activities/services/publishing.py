@@ -1,12 +1,18 @@
-"""Partners publish activities on their approved bookings, and cancel them."""
+"""Partners publish activities on their approved bookings, and cancel them.
+
+Every service checks the actor's permission itself (hub.rules.require_perm) and
+writes one audit entry per object it changes, in its own transaction.
+"""
 
 from django.db import transaction
 from django.utils import timezone
 
 from activities import tasks
-from activities.errors import DomainError, PermissionDenied, StateError
+from activities.errors import DomainError, StateError
 from activities.models import ACTIVE_SIGNUP_STATUSES, Activity, Session, SignUp
 from bookings.models import Booking, Slot
+from hub.audit import audit_record, audit_record_many, diff, snapshot
+from hub.rules import require_perm
 
 EDITABLE_FIELDS = (
     "title",
@@ -39,30 +45,48 @@ def activity_create(
 ) -> Activity:
     """A draft (or published) activity with one session per chosen slot of an
     approved booking (all its future approved slots when `slot_ids` is None)."""
-    if not created_by.has_perm("activities.publish_on_booking", booking):
-        raise PermissionDenied(
-            "You can only publish activities on your own organisation's bookings.",
-            field="booking",
-        )
+    require_perm(
+        created_by,
+        "activities.publish_on_booking",
+        booking,
+        message="You can only publish activities on your own organisation's bookings.",
+    )
+    _check_booking_approved(booking)
+    slots = _chosen_slots(booking, slot_ids)
+    status = Activity.Status.PUBLISHED if publish else Activity.Status.DRAFT
+    activity = Activity(
+        partner=booking.partner,
+        booking=booking,
+        created_by=created_by,
+        status=status,
+        **_pick(fields),
+    )
+    _validate(activity)
+    activity.save()
+    sessions = Session.objects.bulk_create(
+        Session(activity=activity, slot=s, starts_at=s.starts_at, ends_at=s.ends_at)
+        for s in slots
+    )
+    action = "activity.published" if publish else "activity.created"
+    audit_record(actor=created_by, action=action, obj=activity)
+    audit_record_many(actor=created_by, action="session.created", objs=sessions)
+    return activity
+
+
+def _pick(fields: dict) -> dict:
+    for name in fields:
+        if name not in EDITABLE_FIELDS:
+            raise DomainError(f"{name} cannot be set here.", field=name)
+    return fields
+
+
+def _check_booking_approved(booking: Booking) -> None:
     if booking.status != Booking.Status.APPROVED:
         raise DomainError(
             f"This booking is {booking.get_status_display().lower()}: activities "
             "can only run in approved bookings.",
             field="booking",
         )
-    slots = _chosen_slots(booking, slot_ids)
-    activity = Activity(
-        partner=booking.partner, booking=booking, created_by=created_by, **fields
-    )
-    _validate(activity)
-    activity.save()
-    Session.objects.bulk_create(
-        Session(activity=activity, slot=s, starts_at=s.starts_at, ends_at=s.ends_at)
-        for s in slots
-    )
-    if publish:
-        activity_publish(activity=activity, published_by=created_by)
-    return activity
 
 
 def _chosen_slots(booking: Booking, slot_ids) -> list[Slot]:
@@ -82,7 +106,11 @@ def _chosen_slots(booking: Booking, slot_ids) -> list[Slot]:
 
 
 def _validate(activity: Activity) -> None:
+    """The rules the form and serializer cannot see (the room's size), and the
+    database constraints again, in plain English, for callers without a form."""
     room = activity.booking.room
+    if activity.capacity is not None and activity.capacity < 1:
+        raise DomainError("Places must be 1 or more.", field="capacity")
     if activity.capacity and activity.capacity > room.capacity:
         raise DomainError(
             f"{room.name} holds at most {room.capacity} people. Lower the number of places.",
@@ -108,15 +136,20 @@ def _validate(activity: Activity) -> None:
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, updated_by, **fields) -> Activity:
-    if not updated_by.has_perm("activities.change_activity", activity):
-        raise PermissionDenied(
-            "You can only change your own organisation's activities."
-        )
+def activity_update(
+    *, activity: Activity, updated_by, reason: str = "", **fields
+) -> Activity:
+    """Change an activity's details. More places (or fewer kept back) promote
+    waiting families at once."""
+    require_perm(
+        updated_by,
+        "activities.change_activity",
+        activity,
+        message="You can only change your own organisation's activities.",
+    )
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    for name, value in fields.items():
-        if name not in EDITABLE_FIELDS:
-            raise DomainError(f"{name} cannot be changed.", field=name)
+    before = snapshot(activity, EDITABLE_FIELDS)
+    for name, value in _pick(fields).items():
         setattr(activity, name, value)
     if "capacity" in fields and fields["capacity"] < _held_max(activity):
         raise DomainError(
@@ -125,6 +158,14 @@ def activity_update(*, activity: Activity, updated_by, **fields) -> Activity:
         )
     _validate(activity)
     activity.save()
+    changes = diff(before, snapshot(activity, EDITABLE_FIELDS))
+    audit_record(
+        actor=updated_by,
+        action="activity.updated",
+        obj=activity,
+        reason=reason,
+        changes=changes,
+    )
     _promote_everywhere(activity)
     return activity
 
@@ -134,11 +175,12 @@ def _promote_everywhere(activity: Activity) -> None:
     The activity row is locked (the series unit); lock the sessions too."""
     from activities.services.signups import waitlist_promote
 
+    why = f"places freed by a change to activity #{activity.pk}"
     if activity.is_series:
-        waitlist_promote(activity=activity, session=None)
+        waitlist_promote(activity=activity, session=None, reason=why)
         return
     for session in Session.objects.select_for_update().filter(activity=activity):
-        waitlist_promote(activity=activity, session=session)
+        waitlist_promote(activity=activity, session=session, reason=why)
 
 
 def _held_max(activity: Activity) -> int:
@@ -151,70 +193,122 @@ def _held_max(activity: Activity) -> int:
 
 @transaction.atomic
 def activity_publish(*, activity: Activity, published_by) -> Activity:
-    if not published_by.has_perm("activities.change_activity", activity):
-        raise PermissionDenied(
-            "You can only publish your own organisation's activities."
-        )
+    require_perm(
+        published_by,
+        "activities.change_activity",
+        activity,
+        message="You can only publish your own organisation's activities.",
+    )
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.status != Activity.Status.DRAFT:
         raise StateError(f"This activity is {activity.status}, not a draft.")
     if activity.booking.status != Booking.Status.APPROVED:
         raise DomainError("The room booking is no longer approved.", field="booking")
     activity.status = Activity.Status.PUBLISHED
     activity.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=published_by,
+        action="activity.published",
+        obj=activity,
+        changes={"status": ["draft", "published"]},
+    )
     return activity
 
 
 @transaction.atomic
 def activity_cancel(*, activity: Activity, cancelled_by, reason: str) -> Activity:
-    """Cancel the whole activity and every active sign-up; tell the families."""
-    if not cancelled_by.has_perm("activities.change_activity", activity):
-        raise PermissionDenied(
-            "You can only cancel your own organisation's activities."
-        )
+    """Cancel the whole activity, its sessions and every active sign-up; tell
+    the families. One audit entry for each of them, with the reason."""
+    require_perm(
+        cancelled_by,
+        "activities.change_activity",
+        activity,
+        message="You can only cancel your own organisation's activities.",
+    )
     if not reason.strip():
         raise DomainError("Tell families why it is cancelled.", field="reason")
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.status == Activity.Status.CANCELLED:
         raise StateError("This activity is already cancelled.")
+    before = activity.status
     activity.status, activity.cancel_reason = Activity.Status.CANCELLED, reason
     activity.save(update_fields=["status", "cancel_reason", "updated_at"])
-    activity.sessions.update(status=Session.Status.CANCELLED, cancel_reason=reason)
-    signups = list(
-        activity.signups.filter(status__in=ACTIVE_SIGNUP_STATUSES).values_list(
-            "pk", flat=True
-        )
+    audit_record(
+        actor=cancelled_by,
+        action="activity.cancelled",
+        obj=activity,
+        reason=reason,
+        changes={"status": [before, "cancelled"]},
     )
-    SignUp.objects.filter(pk__in=signups).update(
-        status=SignUp.Status.CANCELLED, cancelled_at=timezone.now()
+    sessions = activity.sessions.filter(status=Session.Status.SCHEDULED)
+    _cancel_sessions(list(sessions), actor=cancelled_by, reason=reason)
+    signups = _cancel_signups(
+        activity.signups.filter(status__in=ACTIVE_SIGNUP_STATUSES),
+        actor=cancelled_by,
+        reason=reason,
     )
     transaction.on_commit(lambda: tasks.send_cancellation_email.delay(signups, reason))
     return activity
 
 
+def _cancel_sessions(sessions: list[Session], *, actor, reason: str) -> None:
+    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(
+        status=Session.Status.CANCELLED, cancel_reason=reason[:300]
+    )
+    audit_record_many(
+        actor=actor,
+        action="session.cancelled",
+        objs=sessions,
+        reason=reason,
+        changes={"status": ["scheduled", "cancelled"]},
+    )
+
+
+def _cancel_signups(signups, *, actor, reason: str) -> list[int]:
+    """Cancel these sign-ups (the activity or their session is off): one audit
+    entry each. Returns their ids, for the email."""
+    rows = list(signups.select_related("household", "activity"))
+    SignUp.objects.filter(pk__in=[s.pk for s in rows]).update(
+        status=SignUp.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+    for status in {s.status for s in rows}:
+        audit_record_many(
+            actor=actor,
+            action="signup.cancelled",
+            objs=[s for s in rows if s.status == status],
+            reason=reason,
+            changes={"status": [status, "cancelled"]},
+        )
+    return [s.pk for s in rows]
+
+
 @transaction.atomic
-def session_cancel(*, session: Session, reason: str, cancelled_by=None) -> bool:
+def session_cancel(*, session: Session, reason: str, cancelled_by) -> bool:
     """Cancel one session; idempotent (False if it was already cancelled).
 
     Single-session sign-ups to it are cancelled; whole-series households keep
     their place and are told this date is off. Everyone signed up is emailed.
-    `cancelled_by` None means the system (a room booking was cancelled).
     """
-    if cancelled_by is not None and not cancelled_by.has_perm(
-        "activities.change_activity", session.activity
-    ):
-        raise PermissionDenied("You can only cancel your own organisation's sessions.")
+    require_perm(
+        cancelled_by,
+        "activities.change_activity",
+        session.activity,
+        message="You can only cancel your own organisation's sessions.",
+    )
+    if not reason.strip():
+        raise DomainError("Tell families why the session is cancelled.", field="reason")
+    return _session_cancel(session, reason=reason, actor=cancelled_by)
+
+
+def _session_cancel(session: Session, *, reason: str, actor) -> bool:
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
         return False
-    session.status, session.cancel_reason = Session.Status.CANCELLED, reason[:300]
-    session.save(update_fields=["status", "cancel_reason"])
-    own = list(
-        session.signups.filter(status__in=ACTIVE_SIGNUP_STATUSES).values_list(
-            "pk", flat=True
-        )
-    )
-    SignUp.objects.filter(pk__in=own).update(
-        status=SignUp.Status.CANCELLED, cancelled_at=timezone.now()
+    _cancel_sessions([session], actor=actor, reason=reason)
+    own = _cancel_signups(
+        session.signups.filter(status__in=ACTIVE_SIGNUP_STATUSES),
+        actor=actor,
+        reason=reason,
     )
     series = list(
         SignUp.objects.filter(
@@ -229,9 +323,11 @@ def session_cancel(*, session: Session, reason: str, cancelled_by=None) -> bool:
     return True
 
 
+@transaction.atomic
 def sessions_cancel_for_slots(*, slot_ids: list[int], reason: str) -> int:
-    """Receiver side of bookings.signals.slots_cancelled. Idempotent."""
+    """Receiver side of bookings.signals.slots_cancelled: the system (actor
+    None) cancels the sessions in those room slots. Idempotent."""
     sessions = Session.objects.filter(
         slot_id__in=slot_ids, status=Session.Status.SCHEDULED
     )
-    return sum(session_cancel(session=s, reason=reason) for s in sessions)
+    return sum(_session_cancel(s, reason=reason, actor=None) for s in sessions)

@@ -2,15 +2,17 @@
 
 from django.db import transaction
 
-from activities.errors import Conflict, DomainError, NotFound, PermissionDenied
+from activities import selectors
+from activities.errors import Conflict, DomainError
 from activities.models import (
     Activity,
     Attendance,
-    Household,
     Referral,
     Session,
     SignUp,
 )
+from hub.audit import audit_record
+from hub.rules import require_perm
 
 
 @transaction.atomic
@@ -19,37 +21,53 @@ def referral_create(
 ) -> Referral:
     """Refer the household with that reference (the family gives it to the
     link worker) to a published activity."""
-    if not referred_by.has_perm("activities.refer_household"):
-        raise PermissionDenied("Only link workers can refer families.")
-    reference = household_reference.strip().upper()
-    household = Household.objects.filter(
-        reference=reference, erased_at__isnull=True
-    ).first()
-    if household is None:
-        raise NotFound(
-            "No household has that reference. Check it with the family: it is on "
-            "their 'Your family' page.",
-            field="household_reference",
-        )
+    require_perm(
+        referred_by,
+        "activities.refer_household",
+        message="Only link workers can refer families.",
+    )
+    household = selectors.household_by_reference(reference=household_reference)
     if activity.status != Activity.Status.PUBLISHED:
         raise DomainError("You can only refer families to published activities.")
     if Referral.objects.filter(
         household=household, activity=activity, status__in=["open", "used"]
     ).exists():
         raise Conflict("This household is already referred to this activity.")
-    return Referral.objects.create(
+    referral = Referral.objects.create(
         referred_by=referred_by, household=household, activity=activity, note=note
     )
+    audit_record(
+        actor=referred_by,
+        action="referral.created",
+        obj=referral,
+        reason=note,
+        changes={"status": [None, referral.status]},
+    )
+    return referral
 
 
 @transaction.atomic
-def referral_withdraw(*, referral: Referral, withdrawn_by) -> Referral:
-    if referral.referred_by_id != withdrawn_by.pk:
-        raise PermissionDenied("You can only withdraw your own referrals.")
+def referral_withdraw(
+    *, referral: Referral, withdrawn_by, reason: str = ""
+) -> Referral:
+    require_perm(
+        withdrawn_by,
+        "activities.withdraw_referral",
+        referral,
+        message="You can only withdraw your own referrals.",
+    )
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.OPEN:
         raise Conflict("The family has already used this referral.")
     referral.status = Referral.Status.WITHDRAWN
     referral.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=withdrawn_by,
+        action="referral.withdrawn",
+        obj=referral,
+        reason=reason,
+        changes={"status": ["open", "withdrawn"]},
+    )
     return referral
 
 
@@ -58,27 +76,48 @@ def attendance_mark(
     *, session: Session, marked_by, present_member_ids: set[int]
 ) -> int:
     """Record who came: every member with a confirmed place in the session
-    (series or single) is marked present or absent. Returns how many present."""
-    if not marked_by.has_perm("activities.take_register", session.activity):
-        raise PermissionDenied(
-            "Only the organisation running it can take the register."
-        )
+    (series or single) is marked present or absent. Returns how many present.
+
+    Each new or changed mark is one audit entry with its before and after, so
+    re-marking never silently overwrites; an unchanged mark is left alone."""
+    require_perm(
+        marked_by,
+        "activities.take_register",
+        session.activity,
+        message="Only the organisation running it can take the register.",
+    )
     expected = session_register_member_ids(session=session)
     unknown = set(present_member_ids) - expected
     if unknown:
         raise DomainError(
             "Some people ticked are not signed up to this session.", field="present"
         )
-    for member_id in expected:
-        Attendance.objects.update_or_create(
-            session=session,
-            member_id=member_id,
-            defaults={
-                "present": member_id in present_member_ids,
-                "marked_by": marked_by,
-            },
-        )
+    marks = {
+        a.member_id: a
+        for a in Attendance.objects.select_for_update()
+        .filter(session=session)
+        .select_related("member", "session__activity")
+    }
+    for member_id in sorted(expected):
+        _mark(session, marks.get(member_id), member_id, marked_by, present_member_ids)
     return len(present_member_ids)
+
+
+def _mark(session, mark, member_id, marked_by, present_ids) -> None:
+    present = member_id in present_ids
+    before = None if mark is None else mark.present
+    if before == present:
+        return
+    if mark is None:
+        mark = Attendance(session=session, member_id=member_id)
+    mark.present, mark.marked_by = present, marked_by
+    mark.save()
+    audit_record(
+        actor=marked_by,
+        action="attendance.marked",
+        obj=mark,
+        changes={"present": [before, present]},
+    )
 
 
 def session_register_member_ids(*, session: Session) -> set[int]:

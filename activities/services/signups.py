@@ -19,8 +19,12 @@ from activities.models import (
     Session,
     SignUp,
 )
+from hub.audit import audit_record, audit_record_many
+from hub.rules import require_perm
 
 Status = SignUp.Status
+# How a sign-up ends: the family cancels it, or declines a place it was offered.
+ENDINGS = {Status.CANCELLED: "signup.cancelled", Status.DECLINED: "signup.declined"}
 
 
 @dataclass(frozen=True)
@@ -42,17 +46,19 @@ def signup_create(
     activity: Activity,
     members: list[HouseholdMember],
     session: Session | None = None,
-    created_by=None,
+    created_by,
 ) -> SignUpResult:
     """Sign `members` of `household` up to the series or to one `session`.
 
     Gets a confirmed place if the unit has room for all of them, otherwise a
     waitlist place (first come, first served).
     """
-    if created_by is not None and not created_by.has_perm(
-        "activities.sign_up", household
-    ):
-        raise PermissionDenied("You can only sign up your own household.")
+    require_perm(
+        created_by,
+        "activities.sign_up",
+        household,
+        message="You can only sign up your own household.",
+    )
     members = list({m.pk: m for m in members}.values())  # each person once
     _check_unit(activity, session)
     capacity.unit_lock(activity=activity, session=session)
@@ -75,9 +81,22 @@ def signup_create(
         created_by=created_by,
     )
     signup.members.set(members)
+    audit_record(
+        actor=created_by,
+        action="signup.created",
+        obj=signup,
+        changes={"status": [None, signup.status], "places": [None, signup.places]},
+    )
     if referral is not None:
         referral.status = Referral.Status.USED
         referral.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=created_by,
+            action="referral.used",
+            obj=referral,
+            reason=f"sign-up #{signup.pk}",
+            changes={"status": ["open", "used"]},
+        )
     position = None if confirmed else capacity.waitlist_position(signup=signup)
     kind = "confirmed" if confirmed else "waitlisted"
     transaction.on_commit(lambda: tasks.send_signup_email.delay(signup.pk, kind))
@@ -213,51 +232,58 @@ def _check_not_already(activity, household, session) -> None:
 
 
 @transaction.atomic
-def signup_cancel(*, signup: SignUp, cancelled_by) -> SignUp:
-    """Cancel a place or a waitlist place; frees places and promotes."""
-    _check_owner(signup, cancelled_by)
+def signup_cancel(
+    *, signup: SignUp, cancelled_by, kind: str = Status.CANCELLED, reason: str = ""
+) -> SignUp:
+    """End a place or a waitlist place: the family cancels it (`kind`
+    CANCELLED) or declines a place it was promoted to (DECLINED). Frees the
+    places and promotes whoever now fits. The one path for both."""
+    if kind not in ENDINGS:
+        raise DomainError("A sign-up can only be cancelled or declined.", field="kind")
+    require_perm(
+        cancelled_by,
+        "activities.cancel_signup",
+        signup,
+        message="You can only change your own household's sign-ups.",
+    )
     capacity.unit_lock(activity=signup.activity, session=signup.session)
-    signup = SignUp.objects.get(pk=signup.pk)
+    signup = SignUp.objects.select_related("household", "activity").get(pk=signup.pk)
     if not signup.is_active:
         raise StateError(
             f"This sign-up is already {signup.get_status_display().lower()}."
         )
-    return _end(signup, Status.CANCELLED)
-
-
-@transaction.atomic
-def signup_decline(*, signup: SignUp, declined_by) -> SignUp:
-    """A promoted (or waiting) household says it no longer wants the place."""
-    _check_owner(signup, declined_by)
-    capacity.unit_lock(activity=signup.activity, session=signup.session)
-    signup = SignUp.objects.get(pk=signup.pk)
-    if not signup.is_active:
-        raise StateError(
-            f"This sign-up is already {signup.get_status_display().lower()}."
-        )
-    return _end(signup, Status.DECLINED)
-
-
-def _check_owner(signup: SignUp, user) -> None:
-    if not user.has_perm("activities.cancel_signup", signup):
-        raise PermissionDenied("You can only change your own household's sign-ups.")
-
-
-def _end(signup: SignUp, status: str) -> SignUp:
-    held = signup.status in capacity.HOLDING
-    signup.status, signup.cancelled_at = status, timezone.now()
+    before, held = signup.status, signup.status in capacity.HOLDING
+    signup.status, signup.cancelled_at = kind, timezone.now()
     signup.save(update_fields=["status", "cancelled_at", "updated_at"])
+    audit_record(
+        actor=cancelled_by,
+        action=ENDINGS[kind],
+        obj=signup,
+        reason=reason,
+        changes={"status": [before, kind]},
+    )
     if held:
-        waitlist_promote(activity=signup.activity, session=signup.session)
+        waitlist_promote(
+            activity=signup.activity,
+            session=signup.session,
+            reason=f"place freed by {_ended(kind)} of sign-up #{signup.pk}",
+        )
     return signup
 
 
-def waitlist_promote(*, activity: Activity, session: Session | None) -> list[int]:
+def _ended(kind: str) -> str:
+    return "cancellation" if kind == Status.CANCELLED else "decline"
+
+
+def waitlist_promote(
+    *, activity: Activity, session: Session | None, reason: str
+) -> list[int]:
     """Promote, in arrival order, every waitlisted household that now fits.
 
-    Must run with the unit locked (inside the sign-up transaction). A family
-    too big for the free places keeps its position; a smaller one behind it
-    that fits is promoted.
+    The system does this (audit actor None), with `reason` saying what freed
+    the places. Called only by services, with the unit locked inside their
+    transaction. A family too big for the free places keeps its position; a
+    smaller one behind it that fits is promoted.
     """
     activity = Activity.objects.get(pk=activity.pk)
     places = capacity.places_in_unit(activity=activity, session=session)
@@ -265,20 +291,27 @@ def waitlist_promote(*, activity: Activity, session: Session | None) -> list[int
     waiting = capacity.unit_signups(activity=activity, session=session).filter(
         status=Status.WAITLISTED
     )
-    for signup in waiting.order_by("pk"):
+    for signup in waiting.select_related("household", "activity").order_by("pk"):
         referral = signup.referral_id is not None
         if places.fits(signup.places, referral=referral):
-            promoted.append(signup.pk)
+            promoted.append(signup)
             places = _take(places, signup.places, referral=referral)
     if promoted:
-        SignUp.objects.filter(pk__in=promoted).update(
+        SignUp.objects.filter(pk__in=[s.pk for s in promoted]).update(
             status=Status.CONFIRMED, promoted_at=timezone.now()
         )
-        for pk in promoted:
+        audit_record_many(
+            actor=None,
+            action="signup.promoted",
+            objs=promoted,
+            reason=reason,
+            changes={"status": [Status.WAITLISTED, Status.CONFIRMED]},
+        )
+        for signup in promoted:
             transaction.on_commit(
-                lambda pk=pk: tasks.send_signup_email.delay(pk, "promoted")
+                lambda pk=signup.pk: tasks.send_signup_email.delay(pk, "promoted")
             )
-    return promoted
+    return [s.pk for s in promoted]
 
 
 def _take(places: capacity.Places, count: int, *, referral: bool) -> capacity.Places:

@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activities import selectors, services
-from activities.errors import DomainError
 from activities.forms import FilterForm, SignUpForm
-from activities.views.common import activity_or_404
+from hub.views_base import submit
 
 
 def activity_list(request):
@@ -29,7 +28,7 @@ def activity_list(request):
 
 
 def activity_detail(request, activity_id: int):
-    activity = activity_or_404(request, activity_id)
+    activity = selectors.activity_get(activity_id=activity_id, user=request.user)
     sessions = selectors.activity_sessions(activity=activity)
     return render(
         request,
@@ -38,11 +37,15 @@ def activity_detail(request, activity_id: int):
     )
 
 
-def _detail_context(request, activity, sessions, form=None) -> dict:
+def _upcoming(sessions):
     now = timezone.now()
+    return [s for s in sessions if s.status == "scheduled" and s.starts_at > now]
+
+
+def _detail_context(request, activity, sessions, form=None) -> dict:
     for session in sessions:
         session.places_left = selectors.places_for(activity, session).free_general
-    upcoming = [s for s in sessions if s.status == "scheduled" and s.starts_at > now]
+    upcoming = _upcoming(sessions)
     household = selectors.household_for_user(user=request.user)
     if household and form is None:
         form = SignUpForm(household=household, activity=activity, sessions=upcoming)
@@ -62,30 +65,30 @@ def _detail_context(request, activity, sessions, form=None) -> dict:
 @login_required
 @require_POST
 def signup_create(request, activity_id: int):
-    activity = activity_or_404(request, activity_id)
+    activity = selectors.activity_get(activity_id=activity_id, user=request.user)
     household = selectors.household_for_user(user=request.user)
     if household is None:
         messages.info(request, "Tell us about your family first, then sign up.")
         return redirect("activities:household-create")
     sessions = selectors.activity_sessions(activity=activity)
-    upcoming = [
-        s for s in sessions if s.status == "scheduled" and s.starts_at > timezone.now()
-    ]
     form = SignUpForm(
-        request.POST, household=household, activity=activity, sessions=upcoming
+        request.POST,
+        household=household,
+        activity=activity,
+        sessions=_upcoming(sessions),
     )
-    if form.is_valid():
-        try:
-            result = services.signup_create(
-                household=household,
-                activity=activity,
-                created_by=request.user,
-                members=list(form.cleaned_data["members"]),
-                session=form.cleaned_data.get("session"),
-            )
-            messages.success(request, result.message)
-            return redirect("activities:household")
-        except DomainError as exc:
-            form.add_domain_error(exc)
+    done = submit(
+        form,
+        lambda data: services.signup_create(
+            household=household,
+            activity=activity,
+            created_by=request.user,
+            members=list(data["members"]),
+            session=data.get("session"),
+        ),
+    )
+    if done:
+        messages.success(request, done.value.message)
+        return redirect("activities:household")
     context = _detail_context(request, activity, sessions, form)
     return render(request, "activities/activity_detail.html", context, status=400)

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from activities import capacity
@@ -27,8 +28,12 @@ WORKERS = 40  # PostgreSQL allows 100 connections, shared with other test runs
 
 
 def _households(n: int) -> list[tuple[Household, list[HouseholdMember]]]:
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"rush{i}") for i in range(n)
+    )
     households = Household.objects.bulk_create(
         Household(
+            user=users[i],
             name=f"Rush family {i}",
             email=f"rush{i}@example.org",
             reference=f"RUSH{i:04d}",
@@ -52,7 +57,12 @@ def _rush(activity, families, workers=WORKERS):
             if index < workers:
                 start.wait(timeout=30)
             results.append(
-                signup_create(household=household, activity=activity, members=members)
+                signup_create(
+                    household=household,
+                    activity=activity,
+                    members=members,
+                    created_by=household.user,
+                )
             )
         except Exception as exc:  # noqa: BLE001 - the test asserts there are none
             errors.append(repr(exc))

@@ -34,7 +34,11 @@ def test_confirmation_has_details_and_an_ics_in_london_time(
 ):
     household, members = family(children=1)
     run_on_commit(
-        signup_create, household=household, activity=activity, members=members
+        signup_create,
+        household=household,
+        activity=activity,
+        members=members,
+        created_by=household.user,
     )
     (mail,) = mailoutbox
     assert "Main hall, Hillside Primary" in mail.body
@@ -58,7 +62,10 @@ def test_the_ics_uid_is_stable(activity):
 
     household, members = family(children=1)
     signup = signup_create(
-        household=household, activity=activity, members=members
+        household=household,
+        activity=activity,
+        members=members,
+        created_by=household.user,
     ).signup
     first = Calendar.from_ical(signup_ics(signup, signup_sessions(signup)))
     second = Calendar.from_ical(signup_ics(signup, signup_sessions(signup)))
@@ -70,9 +77,19 @@ def test_waitlisted_and_promoted_emails(booking, mailoutbox, run_on_commit):
     a, a_members = family(children=0)
     b, b_members = family(children=0)
     first = run_on_commit(
-        signup_create, household=a, activity=activity, members=a_members
+        signup_create,
+        household=a,
+        activity=activity,
+        members=a_members,
+        created_by=a.user,
     )
-    run_on_commit(signup_create, household=b, activity=activity, members=b_members)
+    run_on_commit(
+        signup_create,
+        household=b,
+        activity=activity,
+        members=b_members,
+        created_by=b.user,
+    )
     assert "You are number 1 on the waitlist" in mailoutbox[1].body
     assert not mailoutbox[1].attachments
     run_on_commit(signup_cancel, signup=first.signup, cancelled_by=a.user)
@@ -91,7 +108,12 @@ def test_nothing_is_sent_for_a_rolled_back_signup(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        signup_create(household=household, activity=activity, members=members)
+        signup_create(
+            household=household,
+            activity=activity,
+            members=members,
+            created_by=household.user,
+        )
         raise RuntimeError
     assert mailoutbox == []
     assert SignUp.objects.count() == 0
@@ -102,7 +124,12 @@ def test_cancelling_the_activity_tells_every_family(
 ):
     households = [family(children=1) for _ in range(3)]
     for household, members in households:
-        signup_create(household=household, activity=activity, members=members)
+        signup_create(
+            household=household,
+            activity=activity,
+            members=members,
+            created_by=household.user,
+        )
     run_on_commit(
         activity_cancel,
         activity=activity,
@@ -118,7 +145,12 @@ def test_cancelling_a_session_keeps_series_places(
     activity, partner_user, mailoutbox, run_on_commit
 ):
     household, members = family(children=1)
-    signup_create(household=household, activity=activity, members=members)
+    signup_create(
+        household=household,
+        activity=activity,
+        members=members,
+        created_by=household.user,
+    )
     session = activity.sessions.order_by("starts_at")[2]
     run_on_commit(
         session_cancel,
@@ -147,7 +179,13 @@ def test_a_cancelled_room_booking_cancels_sessions_once(
     activity, mailoutbox, booking, django_capture_on_commit_callbacks
 ):
     household, members = family(children=1)
-    signup_create(household=household, activity=activity, members=members, session=None)
+    signup_create(
+        household=household,
+        activity=activity,
+        members=members,
+        session=None,
+        created_by=household.user,
+    )
     slot_ids = list(booking.slots.values_list("pk", flat=True)[:2])
     for _ in range(2):  # delivered twice: receivers must be idempotent
         with django_capture_on_commit_callbacks(execute=True):
@@ -167,7 +205,12 @@ def test_the_real_booking_cancel_reaches_activities(
 
     PartnerMembership.objects.get_or_create(partner=booking.partner, user=partner_user)
     household, members = family(children=1)
-    signup_create(household=household, activity=activity, members=members)
+    signup_create(
+        household=household,
+        activity=activity,
+        members=members,
+        created_by=household.user,
+    )
     slot = booking.slots.order_by("starts_at").first()
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(

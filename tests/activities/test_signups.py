@@ -11,7 +11,6 @@ from activities.services import (
     referral_create,
     signup_cancel,
     signup_create,
-    signup_decline,
 )
 from tests.activities.factories import family, make_activity
 
@@ -77,7 +76,11 @@ def test_a_promoted_family_may_decline_and_the_next_one_is_promoted(booking):
     signup_cancel(signup=first, cancelled_by=first.household.user)
     second.refresh_from_db()
     assert second.status == SignUp.Status.CONFIRMED
-    signup_decline(signup=second, declined_by=second.household.user)
+    signup_cancel(
+        signup=second,
+        cancelled_by=second.household.user,
+        kind=SignUp.Status.DECLINED,
+    )
     third.refresh_from_db()
     second.refresh_from_db()
     assert (second.status, third.status) == ("declined", "confirmed")
