@@ -63,8 +63,8 @@ def _timed(fn, repeat: int) -> list[float]:
 
 def _world():
     from django.contrib.auth import get_user_model
-    from schedule.models import Calendar
 
+    from bookings.scheduling import room_calendar
     from hub.models import OpeningHours, Room, Site, StaffRole
     from partners.models import ComplianceDocument, Partner, PartnerMembership
 
@@ -76,17 +76,18 @@ def _world():
         OpeningHours.objects.create(
             site=site, weekday=weekday, opens_at=dt.time(7), closes_at=dt.time(22)
         )
-    rooms = [
-        Room.objects.create(
+    rooms = []
+    for i in range(ROOMS):
+        room = Room(
             site=site,
             name=f"Room {i:02d}",
             slug=f"room-{i}",
             capacity=100,
             rate_evening_pence=3000,
-            calendar=Calendar.objects.create(name=f"Room {i}", slug=f"bench-room-{i}"),
         )
-        for i in range(ROOMS)
-    ]
+        room_calendar(room)
+        room.save()
+        rooms.append(room)
     manager = User.objects.create(username="bench-manager")
     StaffRole.objects.create(user=manager, site=site, role="business_manager")
     partner = Partner.objects.create(
@@ -195,16 +196,14 @@ def _our_check(room, monday):
 
 
 def _naive_check(room, occs):
-    """Expand every event on the room's calendar with schedule.Period, then
-    compare each new occurrence with each expanded one."""
-    from schedule.periods import Period
+    """Expand every event on the room's calendar with schedule.Period (through
+    the adapter), then compare each new occurrence with each expanded one."""
+    from bookings.scheduling import room_occurrences_between
 
-    zone = room.site.zoneinfo
     lo, hi = occs[0].start, occs[-1].end
 
     def run(_i):
-        events = room.calendar.events.all()
-        existing = Period(events, lo, hi, tzinfo=zone).get_occurrences()
+        existing = room_occurrences_between(room=room, start=lo, end=hi)
         found = [
             (o, e)
             for o in occs

@@ -90,24 +90,19 @@ def build_world(clients: int, places: int) -> tuple[int, list[tuple[str, int]]]:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
-    from schedule.models import Calendar, Event
 
     from activities.models import Activity, Household, HouseholdMember, Session
     from bookings.models import Booking, Slot
+    from bookings.scheduling import room_calendar, schedule_sync
     from hub.models import Room, Site
     from partners.models import Partner
 
     site = Site.objects.create(
         name="Bench Primary", slug="bench", address="1 Road", postcode="LS11 8ND"
     )
-    calendar = Calendar.objects.create(name="Bench hall", slug="bench-hall")
-    room = Room.objects.create(
-        site=site,
-        name="Hall",
-        slug="hall",
-        capacity=max(places, 1000),
-        calendar=calendar,
-    )
+    room = Room(site=site, name="Hall", slug="hall", capacity=max(places, 1000))
+    room_calendar(room)
+    room.save()
     partner = Partner.objects.create(
         name="Bench",
         slug="bench",
@@ -119,17 +114,10 @@ def build_world(clients: int, places: int) -> tuple[int, list[tuple[str, int]]]:
     user_model = get_user_model()
     owner = user_model.objects.create_user("bench-owner")
     start = timezone.now() + dt.timedelta(days=7)
-    event = Event.objects.create(
-        calendar=calendar,
-        title="Rush",
-        start=start,
-        end=start + dt.timedelta(hours=2),
-        creator=owner,
-    )
+    end = start + dt.timedelta(hours=2)
     booking = Booking.objects.create(
         partner=partner,
         room=room,
-        event=event,
         title="Rush",
         expected_attendees=places,
         status="approved",
@@ -140,10 +128,11 @@ def build_world(clients: int, places: int) -> tuple[int, list[tuple[str, int]]]:
         room=room,
         original_start=start,
         starts_at=start,
-        ends_at=event.end,
+        ends_at=end,
         buffered_start=start,
-        buffered_end=event.end,
+        buffered_end=end,
     )
+    schedule_sync(booking=booking)  # the schedule rows follow the slot
     activity = Activity.objects.create(
         partner=partner,
         booking=booking,

@@ -1,10 +1,10 @@
-"""Read-mostly admin: bookings change only through the services (the pages and
-the API), so the admin shows them without add/change rights."""
+"""Read-only admin: bookings change only through the services (the pages and
+the API), so the admin shows them without add/change rights. Who changed what
+is in the one audit log (hub.AuditEntry, its own admin page)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from bookings.models import Booking, BookingDecision, Slot
+from bookings.models import Booking, Slot
 
 
 class SlotInline(admin.TabularInline):
@@ -15,16 +15,8 @@ class SlotInline(admin.TabularInline):
     can_delete = False
 
 
-class DecisionInline(admin.TabularInline):
-    model = BookingDecision
-    fields = ["kind", "decided_by", "decided_at", "note", "dates"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-
 @admin.register(Booking)
-class BookingAdmin(SimpleHistoryAdmin):
+class BookingAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "partner",
@@ -36,7 +28,7 @@ class BookingAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "room__site"]
     search_fields = ["title", "partner__name"]
     list_select_related = ["partner", "room__site"]
-    inlines = [SlotInline, DecisionInline]
+    inlines = [SlotInline]
 
     def has_add_permission(self, request):
         return False

@@ -57,8 +57,8 @@ class BookingRequestForm(HubForm):
         max_value=8,
         initial=1,
         required=False,
-        label="Every how many weeks",
-        help_text="1 for every week, 2 for fortnightly.",
+        label="Repeat every",
+        help_text="In weeks (weekly) or months (monthly): 1 for every week or month, 2 for every other.",
     )
     nth = forms.TypedChoiceField(
         choices=[("", "Choose")] + [(k, v.title()) for k, v in NTH_NAMES.items()],
@@ -108,7 +108,7 @@ class BookingRequestForm(HubForm):
         repeats = frequency != Frequency.ONCE
         recurrence = Recurrence(
             frequency=frequency,
-            interval=data.get("interval") or 1,
+            interval=(data.get("interval") or 1) if repeats else 1,
             nth=data.get("nth"),
             until=data.get("until") if repeats else None,
             count=data.get("count") if repeats else None,

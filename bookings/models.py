@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from hub.models import TimeStampedModel
 
@@ -11,8 +10,9 @@ from hub.models import TimeStampedModel
 class Booking(TimeStampedModel):
     """A partner's request for one room, once or recurring.
 
-    The recurrence lives in a django-scheduler Event (+ Rule) on the room's
-    calendar, created only through bookings.scheduling.
+    Its slots are the truth; the django-scheduler Event (+ Rule, Occurrences)
+    on the room's calendar is derived from them by
+    bookings.scheduling.schedule_sync, the only code that writes it.
     """
 
     class Status(models.TextChoices):
@@ -28,7 +28,12 @@ class Booking(TimeStampedModel):
         "hub.Room", on_delete=models.PROTECT, related_name="bookings"
     )
     event = models.OneToOneField(
-        "schedule.Event", on_delete=models.PROTECT, related_name="booking"
+        "schedule.Event",
+        on_delete=models.PROTECT,
+        related_name="booking",
+        null=True,
+        blank=True,
+        help_text="Derived from the slots by scheduling.schedule_sync.",
     )
     title = models.CharField(max_length=200)
     purpose = models.TextField(blank=True)
@@ -59,7 +64,6 @@ class Booking(TimeStampedModel):
     recurrence_summary = models.CharField(
         max_length=200, blank=True, help_text="Plain English, e.g. 'Weekly on Tuesday'."
     )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -69,44 +73,13 @@ class Booking(TimeStampedModel):
                     status__in=["pending", "approved", "declined", "cancelled"]
                 ),
                 name="booking_status_valid",
+                violation_error_message="Status must be pending, approved, "
+                "declined or cancelled.",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.title} @ {self.room}"
-
-
-class BookingDecision(models.Model):
-    """Audit trail: who decided what about a booking, when and why."""
-
-    class Kind(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        APPROVED = "approved", "Approved"
-        APPROVED_EXCEPT = "approved_except", "Approved except clashing dates"
-        DECLINED = "declined", "Declined"
-        CANCELLED = "cancelled", "Cancelled"
-        CANCELLED_FROM = "cancelled_from", "Cancelled from a date"
-        OCCURRENCE_CANCELLED = "occurrence_cancelled", "One date cancelled"
-        OCCURRENCE_MOVED = "occurrence_moved", "One date moved"
-
-    booking = models.ForeignKey(
-        Booking, on_delete=models.CASCADE, related_name="decisions"
-    )
-    kind = models.CharField(max_length=24, choices=Kind)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-    dates = models.JSONField(
-        default=list, blank=True, help_text="ISO dates affected, when not all."
-    )
-
-    class Meta:
-        ordering = ["decided_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} by {self.decided_by} at {self.decided_at}"
 
 
 class Slot(models.Model):
@@ -154,13 +127,20 @@ class Slot(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="slot_ends_after_start",
+                violation_error_message="The end time must be after the start "
+                "time. Choose a later end time.",
             ),
             models.UniqueConstraint(
-                fields=["booking", "original_start"], name="slot_unique_occurrence"
+                fields=["booking", "original_start"],
+                name="slot_unique_occurrence",
+                violation_error_message="This booking already has a date "
+                "starting then. Choose another date or time.",
             ),
             models.CheckConstraint(
                 condition=Q(is_active=False) | Q(state="planned"),
                 name="slot_active_only_when_planned",
+                violation_error_message="Only a planned date can run: a "
+                "skipped, not approved or cancelled date cannot be active.",
             ),
         ]
 

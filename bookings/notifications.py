@@ -4,16 +4,15 @@ sent for a change that was rolled back. Times are listed in the site's zone."""
 from django.conf import settings
 from django.core.mail import send_mass_mail
 
-from bookings.models import Booking, BookingDecision, Slot
+from bookings.models import Booking, Slot
 from bookings.pricing import format_pence
 from hub.models import StaffRole
 
-Kind = BookingDecision.Kind
-SUBJECTS = {
-    Kind.APPROVED: "Booking approved",
-    Kind.APPROVED_EXCEPT: "Booking approved (some dates not available)",
-    Kind.DECLINED: "Booking declined",
-    Kind.CANCELLED: "Booking cancelled",
+SUBJECTS = {  # by the kind of decision (bookings.services.decisions)
+    "approved": "Booking approved",
+    "approved_except": "Booking approved (some dates not available)",
+    "declined": "Booking declined",
+    "cancelled": "Booking cancelled",
 }
 
 
@@ -82,14 +81,14 @@ def notify_requested(*, booking_id: int) -> None:
     send_mass_mail([message], fail_silently=False)
 
 
-def notify_decision(*, booking_id: int, kind: str, dates=None) -> None:
+def notify_decision(*, booking_id: int, kind: str, dates=None, note: str = "") -> None:
+    """Tell the partner about a decision; `note` is the manager's note or the
+    reason given."""
     booking = _booking(booking_id)
     subject = SUBJECTS.get(kind, "Booking cancelled")
     intro = f"{subject}: {booking.title}."
-    if dates and kind == Kind.CANCELLED:
+    if dates and kind == "cancelled":
         intro = f"These dates were cancelled: {', '.join(dates)}."
-    last = booking.decisions.order_by("-decided_at", "-pk").first()
-    note = last.note if last else ""
     message = (
         f"{subject}: {booking.title}",
         _body(booking, intro, note),

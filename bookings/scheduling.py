@@ -1,6 +1,13 @@
 """The one adapter around django-scheduler (module ``schedule``).
 
-Nothing else in the project imports ``schedule``. Rules:
+Nothing else in the project imports ``schedule`` (tests, benchmarks and hub
+included). Slots (bookings.models.Slot) are the truth: conflicts,
+availability, pricing and sheets read them. The schedule rows are derived from
+them by ONE function, `schedule_sync(booking=...)`, which every service that
+changes a booking's slots calls before it commits: the booking's Event (+ Rule)
+holds the recurrence, and its Occurrence rows say which rule dates do not run
+(cancelled) and which run at other times (moved), so the scheduler's
+occurrences are exactly the booking's active slots. Rules:
 
 * A recurrence is always bounded: every Event gets ``end_recurring_period``.
 * Occurrences are always expanded with ``Period(..., tzinfo=<site zone>)``.
@@ -18,7 +25,8 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
-from schedule.models import Event, Occurrence, Rule
+from django.db.models import Q
+from schedule.models import Calendar, Event, Occurrence, Rule
 from schedule.periods import Period
 
 MAX_OCCURRENCES = 100
@@ -73,18 +81,24 @@ class Recurrence:
             every = "Weekly" if self.interval == 1 else f"Every {self.interval} weeks"
             text = f"{every} on {day}"
         else:
-            text = f"Monthly on the {NTH_NAMES[self.nth]} {day}"
+            every = "Monthly" if self.interval == 1 else f"Every {self.interval} months"
+            text = f"{every} on the {NTH_NAMES[self.nth]} {day}"
         if self.until:
             return f"{text}, until {self.until:%-d %B %Y}"
         return f"{text}, {self.count} times"
 
 
 def rule_params(recurrence: Recurrence) -> tuple[str, str]:
-    """(frequency, params) for a schedule Rule, e.g. ("WEEKLY", "byweekday:TU;interval:2")."""
+    """(frequency, params) for a schedule Rule, e.g. ("WEEKLY", "byweekday:TU;interval:2").
+
+    Every frequency honours `interval`: "second Tuesday every 2 months" is
+    ("MONTHLY", "byweekday:TU;bysetpos:2;interval:2").
+    """
     code = WEEKDAY_CODES[recurrence.weekday]
+    every = f"interval:{recurrence.interval}"
     if recurrence.frequency == Frequency.WEEKLY:
-        return "WEEKLY", f"byweekday:{code};interval:{recurrence.interval}"
-    return "MONTHLY", f"byweekday:{code};bysetpos:{recurrence.nth};interval:1"
+        return "WEEKLY", f"byweekday:{code};{every}"
+    return "MONTHLY", f"byweekday:{code};bysetpos:{recurrence.nth};{every}"
 
 
 def rule_get_or_create(*, recurrence: Recurrence) -> Rule:
@@ -127,103 +141,156 @@ def local_starts(
     return list(islice(dates, MAX_OCCURRENCES + 1))
 
 
-def event_create(
-    *,
-    calendar,
-    title: str,
-    start: dt.datetime,
-    end: dt.datetime,
-    last_end: dt.datetime,
-    recurrence: Recurrence,
-) -> Event:
-    """Store the booking's recurrence as an Event (+ Rule), bounded by `last_end`.
+def room_calendar(room) -> Calendar:
+    """The room's django-scheduler Calendar, created the first time it is needed.
 
-    `start`/`end` are the first occurrence (aware); `last_end` the end of the
-    last one, so ``end_recurring_period`` is never None.
+    On an unsaved room the calendar is attached but the room is not saved (the
+    caller saves it); on a saved room the link is saved at once.
     """
-    rule = rule_get_or_create(recurrence=recurrence) if recurrence.repeats else None
-    return Event.objects.create(
-        calendar=calendar,
-        title=title[:255],
-        start=start,
-        end=end,
-        rule=rule,
-        end_recurring_period=last_end,
+    if room.calendar_id:
+        return room.calendar
+    base = f"room-{room.site.slug}-{room.slug}"
+    slug, n = base, 1
+    while Calendar.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    calendar = Calendar.objects.create(name=f"{room.name}, {room.site.name}", slug=slug)
+    room.calendar = calendar
+    if room.pk:
+        type(room).objects.filter(pk=room.pk).update(calendar=calendar)
+    return calendar
+
+
+def schedule_sync(*, booking, recurrence: Recurrence | None = None) -> None:
+    """Derive the booking's schedule rows from its slots (the truth).
+
+    The first call (from booking_request, with `recurrence`) creates the Event
+    (+ shared Rule) from the first and last slot; `end_recurring_period` is the
+    last slot's end, so the recurrence is bounded. Every call then makes the
+    Occurrence rows match the slots: a rule date whose slot is not active is a
+    cancelled Occurrence; an active slot at other times than its rule date is a
+    moved Occurrence; an active slot on its rule date needs no row. Must run in
+    the transaction that changed the slots. Three to five queries.
+    """
+    slots = list(booking.slots.order_by("original_start"))
+    if booking.event_id is None:
+        _event_create(booking, slots, recurrence or Recurrence())
+    event = booking.event
+    length = event.end - event.start
+    wanted = {s.original_start: _wanted(s, length) for s in slots}
+    wanted = {start: w for start, w in wanted.items() if w is not None}
+    stored = {o.original_start: o for o in Occurrence.objects.filter(event=event)}
+    Occurrence.objects.filter(
+        pk__in=[o.pk for start, o in stored.items() if start not in wanted]
+    ).delete()
+    changed = []
+    for start, (new_start, new_end, cancelled) in wanted.items():
+        occ = stored.get(start) or Occurrence(event=event, original_start=start)
+        fields = {
+            "title": event.title,
+            "start": new_start,
+            "end": new_end,
+            "original_end": start + length,
+            "cancelled": cancelled,
+        }
+        if occ.pk and all(getattr(occ, k) == v for k, v in fields.items()):
+            continue
+        for name, value in fields.items():
+            setattr(occ, name, value)
+        changed.append(occ)
+    Occurrence.objects.bulk_create([o for o in changed if o.pk is None])
+    Occurrence.objects.bulk_update(
+        [o for o in changed if o.pk],
+        ["title", "start", "end", "original_end", "cancelled"],
     )
+
+
+def _wanted(slot, length: dt.timedelta):
+    """(start, end, cancelled) the schedule must store for `slot`, or None."""
+    if not slot.is_active:
+        return (slot.original_start, slot.original_start + length, True)
+    if (
+        slot.starts_at != slot.original_start
+        or slot.ends_at != slot.original_start + length
+    ):
+        return (slot.starts_at, slot.ends_at, False)
+    return None
+
+
+def _event_create(booking, slots: list, recurrence: Recurrence) -> None:
+    first, last = slots[0], slots[-1]
+    rule = rule_get_or_create(recurrence=recurrence) if recurrence.repeats else None
+    booking.event = Event.objects.create(
+        calendar=room_calendar(booking.room),
+        title=booking.title[:255],
+        start=first.original_start,
+        end=first.ends_at,
+        rule=rule,
+        end_recurring_period=last.ends_at,
+    )
+    type(booking).objects.filter(pk=booking.pk).update(event=booking.event)
+
+
+@dataclass(frozen=True)
+class ScheduledOccurrence:
+    """One occurrence as django-scheduler expands it, in the site zone."""
+
+    event_id: int
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    cancelled: bool
 
 
 def event_occurrences(
-    *, event: Event, zone: ZoneInfo
-) -> list[tuple[dt.datetime, dt.datetime, bool]]:
-    """(original_start, end, cancelled) of every occurrence, expanded in `zone`."""
-    period = Period(
-        [event],
-        event.start,
-        event.end_recurring_period + dt.timedelta(seconds=1),
-        tzinfo=zone,
-    )
-    return [
-        (_aware(o.original_start, zone), _aware(o.end, zone), o.cancelled)
-        for o in period.get_occurrences()
-    ]
+    *, event, zone: ZoneInfo | dt.tzinfo
+) -> list[ScheduledOccurrence]:
+    """Every occurrence of `event` (cancelled ones too), expanded in `zone`."""
+    # Wide bounds: a moved date may lie outside the rule's own span.
+    margin = dt.timedelta(days=400)
+    return _expand([event], event.start - margin, _period_end(event) + margin, zone)
 
 
-def _aware(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """schedule returns pytz datetimes; hand back zoneinfo ones."""
-    return value.astimezone(zone)
-
-
-def occurrences_cancel(
-    *, event: Event, spans: list[tuple[dt.datetime, dt.datetime]]
-) -> None:
-    """Record cancelled occurrences (by original start) as schedule Occurrences."""
-    existing = set(
-        Occurrence.objects.filter(
-            event=event, original_start__in=[s for s, _ in spans]
-        ).values_list("original_start", flat=True)
-    )
-    Occurrence.objects.filter(
-        event=event, original_start__in=[s for s, _ in spans]
-    ).update(cancelled=True)
-    Occurrence.objects.bulk_create(
-        Occurrence(
-            event=event,
-            title=event.title,
-            start=start,
-            end=end,
-            original_start=start,
-            original_end=end,
-            cancelled=True,
+def room_occurrences_between(
+    *, room, start: dt.datetime, end: dt.datetime
+) -> list[ScheduledOccurrence]:
+    """Running (not cancelled) occurrences on `room`'s calendar in [start, end),
+    expanded in the site's zone: what the scheduler says happens in the room."""
+    if not room.calendar_id:
+        return []
+    events = (
+        Event.objects.filter(calendar_id=room.calendar_id, start__lt=end)
+        .filter(
+            Q(end_recurring_period__gte=start) | Q(end_recurring_period__isnull=True)
         )
-        for start, end in spans
-        if start not in existing
+        .select_related("rule")
+    )
+    found = _expand(list(events), start, end, room.site.zoneinfo)
+    return [o for o in found if not o.cancelled]
+
+
+def _expand(events, start, end, zone) -> list[ScheduledOccurrence]:
+    period = Period(events, start, end, tzinfo=zone)
+    return sorted(
+        (
+            ScheduledOccurrence(
+                o.event.pk,
+                o.original_start.astimezone(zone),
+                o.start.astimezone(zone),
+                o.end.astimezone(zone),
+                o.cancelled,
+            )
+            for o in period.get_occurrences()
+        ),
+        key=lambda o: (o.start, o.event_id),
     )
 
 
-def occurrence_move(
-    *,
-    event: Event,
-    original_start: dt.datetime,
-    original_end: dt.datetime,
-    start: dt.datetime,
-    end: dt.datetime,
-) -> None:
-    """Record one occurrence as moved: a schedule Occurrence keeps the original
-    start (how it is matched to the rule) and holds the new times."""
-    Occurrence.objects.update_or_create(
-        event=event,
-        original_start=original_start,
-        defaults={
-            "title": event.title,
-            "start": start,
-            "end": end,
-            "original_end": original_end,
-            "cancelled": False,
-        },
-    )
+def _period_end(event) -> dt.datetime:
+    return event.end_recurring_period + dt.timedelta(seconds=1)
 
 
-def ical_rrule(*, event: Event) -> dict | None:
+def ical_rrule(*, event) -> dict | None:
     """The event's rule as an iCalendar RRULE dict (None for a one-off),
     bounded by UNTIL = end_recurring_period in UTC."""
     if event.rule is None:

@@ -7,60 +7,51 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Min, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bookings import conflicts
 from bookings.compliance import documents_valid_today
 from bookings.conflicts import Interval
-from bookings.models import Booking, BookingDecision, Slot
+from bookings.models import Booking, Slot
 from bookings.pricing import format_pence
+from hub.api_base import object_or_404
 from hub.calendar_dates import local_day_bounds
 from hub.charts import bar_chart
-from hub.errors import PermissionDenied
 from hub.models import StaffRole
 from hub.rules import site_ids_for
 from partners.rules import partner_ids_for
 from partners.selectors import partners_insured_days
 
 
-def booking_get(
-    *, booking_id: int, user, perm: str = "bookings.view_booking"
-) -> Booking:
-    """404 if there is no such booking, 403 if `user` lacks `perm` on it."""
-    booking = get_object_or_404(
-        Booking.objects.select_related(
-            "room__site", "partner", "requested_by", "decided_by", "event"
-        ),
-        pk=booking_id,
+def bookings_visible(*, actor) -> QuerySet[Booking]:
+    """Bookings `actor` may see (bookings.view_booking): their partners' and
+    those at sites they staff; every booking for a platform admin."""
+    qs = Booking.objects.select_related(
+        "room__site", "partner", "requested_by", "decided_by", "event"
     )
-    if not user.has_perm(perm, booking):
-        raise PermissionDenied("You do not have access to this booking.")
-    return booking
+    if not actor.is_authenticated:
+        return qs.none()
+    if actor.is_superuser:
+        return qs
+    return qs.filter(
+        Q(partner_id__in=partner_ids_for(actor))
+        | Q(room__site_id__in=site_ids_for(actor))
+    )
+
+
+def booking_get(*, booking_id: int, actor) -> Booking:
+    """The booking if `actor` may see it, else NotFound (404): a caller does
+    not learn that a booking they may not see exists."""
+    return object_or_404(bookings_visible(actor=actor), what="booking", pk=booking_id)
 
 
 def booking_detail_slots(*, booking: Booking) -> list[Slot]:
     return list(booking.slots.order_by("starts_at"))
 
 
-def booking_decisions(*, booking: Booking) -> list[BookingDecision]:
-    return list(booking.decisions.select_related("decided_by"))
-
-
-def visible_bookings(*, user) -> QuerySet[Booking]:
-    """Bookings `user` may see: their partners' and those at sites they staff."""
-    qs = Booking.objects.all()
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        Q(partner_id__in=partner_ids_for(user))
-        | Q(room__site_id__in=site_ids_for(user))
-    )
-
-
 def booking_list(
     *,
-    user,
+    actor,
     partner_id: int | None = None,
     site_id: int | None = None,
     room_id: int | None = None,
@@ -69,7 +60,7 @@ def booking_list(
     date_to: dt.date | None = None,
 ) -> QuerySet[Booking]:
     """Filtered bookings with `next_start` (next planned approved-or-pending date)."""
-    qs = visible_bookings(user=user).select_related("room__site", "partner")
+    qs = bookings_visible(actor=actor)
     filters = {
         "partner_id": partner_id,
         "room__site_id": site_id,
@@ -116,25 +107,26 @@ class QueueRow:
         return sorted({a.starts_at.astimezone(zone).date() for a, _ in self.clashes})
 
 
-def pending_for_manager(*, user) -> QuerySet[Booking]:
+def pending_for_manager(*, actor) -> QuerySet[Booking]:
+    """Pending bookings `actor` may decide (bookings.decide_booking)."""
     qs = Booking.objects.filter(status=Booking.Status.PENDING)
-    if not user.is_superuser:
+    if not actor.is_superuser:
         qs = qs.filter(
-            room__site_id__in=site_ids_for(user, StaffRole.Role.BUSINESS_MANAGER)
+            room__site_id__in=site_ids_for(actor, StaffRole.Role.BUSINESS_MANAGER)
         )
     return qs.select_related("room__site", "partner", "requested_by").order_by(
         "created_at"
     )
 
 
-def approval_queue(*, user) -> list[QueueRow]:
+def approval_queue(*, actor) -> list[QueueRow]:
     """Pending requests at the user's sites with clashes, insurance and quote.
 
     Five queries in all: bookings, their planned slots, the approved slots they
     might clash with, the partners' insurance, and their other documents.
     """
     bookings = list(
-        pending_for_manager(user=user).prefetch_related(
+        pending_for_manager(actor=actor).prefetch_related(
             Prefetch(
                 "slots",
                 queryset=Slot.objects.filter(state=Slot.State.PLANNED).order_by(
@@ -259,5 +251,5 @@ def _zone(name: str) -> ZoneInfo:
 
 def dashboard_panel_context(*, user, limit: int = 5) -> dict:
     """Context for templates/bookings/_dashboard_panel.html. Two queries."""
-    pending = pending_for_manager(user=user)
+    pending = pending_for_manager(actor=user)
     return {"pending_bookings": list(pending[:limit]), "pending_count": pending.count()}

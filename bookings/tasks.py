@@ -12,5 +12,9 @@ def send_request_received(booking_id: int) -> None:
 
 
 @app.task(ignore_result=True)
-def send_decision(booking_id: int, kind: str, dates: list[str] | None = None) -> None:
-    notifications.notify_decision(booking_id=booking_id, kind=kind, dates=dates)
+def send_decision(
+    booking_id: int, kind: str, dates: list[str] | None = None, note: str = ""
+) -> None:
+    notifications.notify_decision(
+        booking_id=booking_id, kind=kind, dates=dates, note=note
+    )

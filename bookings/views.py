@@ -31,24 +31,22 @@ from bookings.services import (
     booking_preview,
     booking_request,
 )
-from hub.errors import DomainError
-from hub.errors import PermissionDenied as DomainPermissionDenied
+from hub.audit import audit_history_for
 from hub.models import Site
+from hub.views_base import act, submit
 from partners.rules import partner_ids_for
 
 
 def _require(user, perm: str, obj=None) -> None:
+    """Read pages only: may this user see the page at all (403 if not)."""
     if not user.has_perm(perm, obj):
         raise DjangoPermissionDenied
 
 
-def _booking(request, booking_id: int, perm: str = "bookings.view_booking"):
-    try:
-        return selectors.booking_get(
-            booking_id=booking_id, user=request.user, perm=perm
-        )
-    except DomainPermissionDenied as exc:
-        raise DjangoPermissionDenied from exc
+def _booking(request, booking_id: int):
+    """A booking the user may see, else 404. The services check what they
+    may do with it (403)."""
+    return selectors.booking_get(booking_id=booking_id, actor=request.user)
 
 
 def _initial_from_query(request) -> dict:
@@ -63,25 +61,16 @@ def booking_request_view(request):
         request.POST or None, user=request.user, initial=_initial_from_query(request)
     )
     preview = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            if "send" in request.POST:
-                booking = booking_request(
-                    requested_by=request.user,
-                    title=form.cleaned_data["title"],
-                    purpose=form.cleaned_data["purpose"],
-                    setup_notes=form.cleaned_data["setup_notes"],
-                    allow_clashes=form.cleaned_data["allow_clashes"],
-                    **form.service_kwargs(),
-                )
-                messages.success(
-                    request,
-                    "Request sent. The school's business manager will reply by email.",
-                )
-                return redirect("bookings:detail", booking.pk)
-            preview = booking_preview(**form.service_kwargs())
-        except DomainError as exc:
-            form.add_domain_error(exc)
+    if request.method == "POST" and "send" in request.POST:
+        done = submit(form, lambda data: _send_request(request.user, form, data))
+        if done:
+            messages.success(
+                request,
+                "Request sent. The school's business manager will reply by email.",
+            )
+            return redirect("bookings:detail", done.value.pk)
+    elif request.method == "POST":
+        preview = submit(form, lambda _: booking_preview(**form.service_kwargs())).value
     rows = preview.rows(form.cleaned_data["room"].site.zoneinfo) if preview else None
     return render(
         request,
@@ -90,9 +79,20 @@ def booking_request_view(request):
     )
 
 
+def _send_request(user, form, data):
+    return booking_request(
+        requested_by=user,
+        title=data["title"],
+        purpose=data["purpose"],
+        setup_notes=data["setup_notes"],
+        allow_clashes=data["allow_clashes"],
+        **form.service_kwargs(),
+    )
+
+
 @login_required
 def booking_mine(request):
-    bookings = selectors.booking_list(user=request.user).filter(
+    bookings = selectors.booking_list(actor=request.user).filter(
         partner_id__in=_partner_ids(request.user)
     )
     return render(request, "bookings/booking_mine.html", {"bookings": bookings})
@@ -113,7 +113,7 @@ def booking_detail(request, booking_id: int):
         "quote_pence": sum(
             s.price_pence for s in slots if s.state == Slot.State.PLANNED
         ),
-        "decisions": selectors.booking_decisions(booking=booking),
+        "history": audit_history_for(booking),
         "can_cancel": request.user.has_perm("bookings.cancel_booking", booking),
         "can_decide": request.user.has_perm("bookings.decide_booking", booking),
         "now": timezone.now(),
@@ -137,16 +137,16 @@ def booking_ical_view(request, booking_id: int):
 @login_required
 @require_POST
 def booking_cancel_view(request, booking_id: int):
-    booking = _booking(request, booking_id, "bookings.cancel_booking")
+    booking = _booking(request, booking_id)
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
-            booking_cancel(
+        act(
+            request,
+            lambda: booking_cancel(
                 booking=booking, cancelled_by=request.user, **form.cleaned_data
-            )
-            messages.success(request, "Cancelled. The time is free for others to book.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
+            ),
+            success="Cancelled. The time is free for others to book.",
+        )
     else:
         messages.error(request, "Check the date and try again.")
     return redirect("bookings:detail", booking.pk)
@@ -154,16 +154,16 @@ def booking_cancel_view(request, booking_id: int):
 
 @login_required
 def booking_move_view(request, booking_id: int, slot_id: int):
-    booking = _booking(request, booking_id, "bookings.cancel_booking")
+    booking = _booking(request, booking_id)
     slot = get_object_or_404(booking.slots, pk=slot_id, state=Slot.State.PLANNED)
     zone = booking.room.site.zoneinfo
     start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
     initial = {"day": start.date(), "start_time": start.time(), "end_time": end.time()}
     form = MoveForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            booking_occurrence_move(
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: booking_occurrence_move(
                 booking=booking,
                 slot_id=slot.pk,
                 moved_by=request.user,
@@ -171,15 +171,11 @@ def booking_move_view(request, booking_id: int, slot_id: int):
                 start=data["start_time"],
                 end=data["end_time"],
                 reason=data["reason"],
-            )
+            ),
+        )
+        if done:
             messages.success(request, "Date moved.")
             return redirect("bookings:detail", booking.pk)
-        except DomainError as exc:
-            form.add_error(
-                "day" if exc.field not in form.fields else exc.field, exc.message
-            )
-            for detail in exc.details:
-                form.add_error(None, detail["message"])
     context = {"booking": booking, "form": form, "original": start.replace(tzinfo=None)}
     return render(request, "bookings/booking_move.html", context)
 
@@ -187,7 +183,7 @@ def booking_move_view(request, booking_id: int, slot_id: int):
 @login_required
 def booking_queue(request):
     _require(request.user, "bookings.view_queue")
-    rows = selectors.approval_queue(user=request.user)
+    rows = selectors.approval_queue(actor=request.user)
     return render(
         request,
         "bookings/booking_queue.html",
@@ -198,35 +194,34 @@ def booking_queue(request):
 @login_required
 @require_POST
 def booking_approve_view(request, booking_id: int):
-    booking = _booking(request, booking_id, "bookings.decide_booking")
+    booking = _booking(request, booking_id)
     form = ApproveForm(request.POST)
     form.is_valid()
-    try:
-        booking_approve(booking=booking, approved_by=request.user, **form.cleaned_data)
-        messages.success(request, f"Approved: {booking.title}.")
-    except DomainError as exc:
-        details = " ".join(d["message"] for d in exc.details)
-        messages.error(request, f"Not approved. {exc.message} {details}")
+    act(
+        request,
+        lambda: booking_approve(
+            booking=booking, approved_by=request.user, **form.cleaned_data
+        ),
+        success=f"Approved: {booking.title}.",
+    )
     return redirect("bookings:queue")
 
 
 @login_required
 @require_POST
 def booking_decline_view(request, booking_id: int):
-    booking = _booking(request, booking_id, "bookings.decide_booking")
+    booking = _booking(request, booking_id)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason for declining: the partner will see it.")
         return redirect("bookings:queue")
-    try:
-        booking_decline(
-            booking=booking,
-            declined_by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, f"Declined: {booking.title}.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    act(
+        request,
+        lambda: booking_decline(
+            booking=booking, declined_by=request.user, **form.cleaned_data
+        ),
+        success=f"Declined: {booking.title}.",
+    )
     return redirect("bookings:queue")
 
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
-from schedule.models import Calendar
 
+from bookings.scheduling import room_calendar
 from hub.models import Closure, Holiday, OpeningHours, Room, Site, StaffRole, Term
 from partners.models import ComplianceDocument, Partner, PartnerMembership
 
@@ -65,11 +65,14 @@ class RoomFactory(factory.django.DjangoModelFactory):
     rate_weekend_pence = 4000
     setup_buffer_minutes = 15
     cleardown_buffer_minutes = 15
-    calendar = factory.LazyAttribute(
-        lambda r: Calendar.objects.create(
-            name=f"{r.name} calendar", slug=f"room-{r.slug}-{r.site.slug}"
-        )
-    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """The room's calendar comes from the one schedule adapter."""
+        room = model_class(*args, **kwargs)
+        room_calendar(room)
+        room.save()
+        return room
 
 
 class TermFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,8 @@
 """Decisions on a booking: approve (all, or all but the problem dates), decline,
-cancel (series, one occurrence, all from a date). Each one is audited in
-BookingDecision (who, when, why) and in the booking's history."""
+cancel (series, one occurrence, all from a date). Each one checks the actor's
+permission itself (require_perm), writes one audit entry on the booking
+(hub.audit: who, when, why, which dates) and re-derives the schedule rows from
+the slots (scheduling.schedule_sync), all in its own transaction."""
 
 import datetime as dt
 
@@ -10,15 +12,43 @@ from django.utils import timezone
 
 from bookings import scheduling
 from bookings.errors import BookingInvalid, BookingStateError
-from bookings.models import Booking, BookingDecision, Slot
+from bookings.models import Booking, Slot
 from bookings.services.checks import Occ, occurrence_issues
-from bookings.services.locks import conflicts_as_409, room_lock
+from bookings.services.locks import room_lock, slot_write
 from bookings.services.requests import raise_for_issues
 from bookings.signals import slots_cancelled
+from hub.audit import audit_record, diff, snapshot
 from hub.calendar_dates import local_day_bounds
-from hub.errors import PermissionDenied
+from hub.rules import require_perm
 
-Kind = BookingDecision.Kind
+# What happened to a booking: its audit action is "booking.<kind>", and the
+# partner's email says the same.
+APPROVED = "approved"
+APPROVED_EXCEPT = "approved_except"
+DECLINED = "declined"
+CANCELLED = "cancelled"
+CANCELLED_FROM = "cancelled_from"
+OCCURRENCE_CANCELLED = "occurrence_cancelled"
+DECISION_FIELDS = ("status", "decided_by", "quote_pence")
+
+
+def audit(*, booking: Booking, actor, kind: str, reason: str, before: dict, **extra):
+    """The one audit entry of a booking change: status (and quote) before and
+    after, plus `extra` facts such as the dates affected."""
+    changes = diff(before, snapshot(booking, DECISION_FIELDS))
+    changes.update({k: [None, v] for k, v in extra.items() if v})
+    audit_record(
+        actor=actor,
+        action=f"booking.{kind}",
+        obj=booking,
+        reason=reason,
+        changes=changes,
+    )
+
+
+def local_dates(instants, zone) -> list[str]:
+    """The distinct local ISO dates of `instants`, sorted (for audit and email)."""
+    return sorted({value.astimezone(zone).date().isoformat() for value in instants})
 
 
 def reload_locked(booking: Booking) -> Booking:
@@ -57,7 +87,9 @@ def booking_approve(
     exceptions: cancelled occurrences the partner can see. Otherwise any
     problem refuses the whole approval.
     """
+    require_perm(approved_by, "bookings.decide_booking", booking)
     booking = reload_locked(booking)
+    before = snapshot(booking, DECISION_FIELDS)
     if booking.status != Booking.Status.PENDING:
         raise BookingStateError(
             f"This booking is {booking.status}, not pending: it cannot be approved."
@@ -78,20 +110,22 @@ def booking_approve(
     if not keep:
         raise_for_issues(issues, zone)
     _exclude(booking, [s for s in slots if s.starts_at in bad], bad)
-    with conflicts_as_409(
-        "Another booking took this room at the same time. Reload and try again."
-    ):
+    with slot_write():
         Slot.objects.filter(pk__in=[s.pk for s in keep]).update(is_active=True)
+    scheduling.schedule_sync(booking=booking)
     _decide(booking, Booking.Status.APPROVED, approved_by, note)
     store_quote(booking)
-    kind = Kind.APPROVED_EXCEPT if bad else Kind.APPROVED
-    excluded = sorted(
-        {i.start.astimezone(zone).date().isoformat() for i in bad.values()}
+    kind = APPROVED_EXCEPT if bad else APPROVED
+    excluded = local_dates([i.start for i in bad.values()], zone)
+    audit(
+        booking=booking,
+        actor=approved_by,
+        kind=kind,
+        reason=note,
+        before=before,
+        dates_not_approved=excluded,
     )
-    BookingDecision.objects.create(
-        booking=booking, kind=kind, decided_by=approved_by, note=note, dates=excluded
-    )
-    transaction.on_commit(lambda: _notify(booking.pk, kind))
+    transaction.on_commit(lambda: _notify(booking.pk, kind, note=note))
     return booking
 
 
@@ -100,9 +134,6 @@ def _exclude(booking: Booking, slots: list[Slot], bad: dict) -> None:
         slot.state = Slot.State.EXCLUDED
         slot.note = bad[slot.starts_at].message[:200]
     Slot.objects.bulk_update(slots, ["state", "note"])
-    scheduling.occurrences_cancel(
-        event=booking.event, spans=[(s.original_start, s.ends_at) for s in slots]
-    )
 
 
 def _decide(booking: Booking, status: str, user, note: str) -> None:
@@ -133,23 +164,22 @@ def store_quote(booking: Booking) -> None:
 @transaction.atomic
 def booking_decline(*, booking: Booking, declined_by, reason: str) -> Booking:
     """Decline a pending booking. A reason is required: the partner sees it."""
+    require_perm(declined_by, "bookings.decide_booking", booking)
     if not reason.strip():
         raise BookingInvalid("Give a reason: the partner will see it.", field="reason")
     booking = reload_locked(booking)
+    before = snapshot(booking, DECISION_FIELDS)
     if booking.status != Booking.Status.PENDING:
         raise BookingStateError(
             f"This booking is {booking.status}, not pending: it cannot be declined."
         )
     _decide(booking, Booking.Status.DECLINED, declined_by, reason)
-    BookingDecision.objects.create(
-        booking=booking, kind=Kind.DECLINED, decided_by=declined_by, note=reason
+    scheduling.schedule_sync(booking=booking)
+    audit(
+        booking=booking, actor=declined_by, kind=DECLINED, reason=reason, before=before
     )
-    transaction.on_commit(lambda: _notify(booking.pk, Kind.DECLINED))
+    transaction.on_commit(lambda: _notify(booking.pk, DECLINED, note=reason))
     return booking
-
-
-def _can_cancel(user, booking: Booking) -> bool:
-    return user.has_perm("bookings.cancel_booking", booking)
 
 
 @transaction.atomic
@@ -164,12 +194,17 @@ def booking_cancel(
     """Cancel the series (default), one occurrence (`slot_id`) or every date
     from `from_date` on. Only future dates are cancelled. Returns the ids of
     approved slots freed; slots_cancelled is sent with them after commit."""
-    if not _can_cancel(cancelled_by, booking):
-        raise PermissionDenied("You can only cancel your own organisation's bookings.")
+    require_perm(
+        cancelled_by,
+        "bookings.cancel_booking",
+        booking,
+        message="You can only cancel your own organisation's bookings.",
+    )
     is_manager = cancelled_by.has_perm("bookings.decide_booking", booking)
     if is_manager and not _is_member(cancelled_by, booking) and not reason.strip():
         raise BookingInvalid("Give a reason: the partner will see it.", field="reason")
     booking = reload_locked(booking)
+    before = snapshot(booking, DECISION_FIELDS)
     if booking.status not in (Booking.Status.PENDING, Booking.Status.APPROVED):
         raise BookingStateError(
             f"This booking is {booking.status}: there is nothing to cancel."
@@ -181,14 +216,14 @@ def booking_cancel(
         _decide(booking, Booking.Status.CANCELLED, cancelled_by, reason)
     elif booking.status == Booking.Status.APPROVED:
         store_quote(booking)
-    dates = sorted(
-        {
-            s.starts_at.astimezone(booking.room.site.zoneinfo).date().isoformat()
-            for s in slots
-        }
-    )
-    BookingDecision.objects.create(
-        booking=booking, kind=kind, decided_by=cancelled_by, note=reason, dates=dates
+    dates = local_dates([s.starts_at for s in slots], booking.room.site.zoneinfo)
+    audit(
+        booking=booking,
+        actor=cancelled_by,
+        kind=kind,
+        reason=reason,
+        before=before,
+        dates_cancelled=dates,
     )
     transaction.on_commit(lambda: _after_cancel(booking.pk, freed, reason, dates))
     return freed
@@ -200,8 +235,8 @@ def _is_member(user, booking: Booking) -> bool:
 
 def _cancel_kind(slot_id, from_date) -> str:
     if slot_id:
-        return Kind.OCCURRENCE_CANCELLED
-    return Kind.CANCELLED_FROM if from_date else Kind.CANCELLED
+        return OCCURRENCE_CANCELLED
+    return CANCELLED_FROM if from_date else CANCELLED
 
 
 def _slots_to_cancel(booking: Booking, slot_id, from_date) -> list[Slot]:
@@ -228,9 +263,7 @@ def _cancel_slots(booking: Booking, slots: list[Slot], reason: str) -> list[int]
         slot.state, slot.is_active = Slot.State.CANCELLED, False
         slot.note = (reason or "Cancelled")[:200]
     Slot.objects.bulk_update(slots, ["state", "is_active", "note"])
-    scheduling.occurrences_cancel(
-        event=booking.event, spans=[(s.original_start, s.ends_at) for s in slots]
-    )
+    scheduling.schedule_sync(booking=booking)
     return freed
 
 
@@ -241,10 +274,10 @@ def _after_cancel(
         slots_cancelled.send(
             sender=Booking, slot_ids=freed, reason=reason or "Booking cancelled"
         )
-    _notify(booking_id, Kind.CANCELLED, dates=dates)
+    _notify(booking_id, CANCELLED, dates=dates, note=reason)
 
 
-def _notify(booking_id: int, kind: str, dates=None) -> None:
+def _notify(booking_id: int, kind: str, dates=None, note: str = "") -> None:
     from bookings.tasks import send_decision
 
-    send_decision.delay(booking_id, str(kind), dates)
+    send_decision.delay(booking_id, kind, dates, note)

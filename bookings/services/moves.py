@@ -6,12 +6,13 @@ from django.db import transaction
 
 from bookings import pricing, scheduling, wallclock
 from bookings.errors import BookingInvalid, BookingStateError
-from bookings.models import Booking, BookingDecision, Slot
+from bookings.models import Booking, Slot
 from bookings.services.checks import Occ, occurrence_issues, sibling_issues
 from bookings.services.decisions import reload_locked, store_quote
-from bookings.services.locks import conflicts_as_409
+from bookings.services.locks import slot_write
 from bookings.services.requests import raise_for_issues
-from hub.errors import PermissionDenied
+from hub.audit import audit_record
+from hub.rules import require_perm
 
 
 def _new_occ(booking: Booking, day: dt.date, start: dt.time, end: dt.time) -> Occ:
@@ -47,8 +48,12 @@ def booking_occurrence_move(
 ) -> Slot:
     """Move one future planned date. Checked like a new date (hours, closure,
     insurance, clash with other bookings) under the room lock."""
-    if not moved_by.has_perm("bookings.cancel_booking", booking):
-        raise PermissionDenied("You can only change your own organisation's bookings.")
+    require_perm(
+        moved_by,
+        "bookings.cancel_booking",
+        booking,
+        message="You can only change your own organisation's bookings.",
+    )
     booking = reload_locked(booking)
     if booking.status not in (Booking.Status.PENDING, Booking.Status.APPROVED):
         raise BookingStateError(
@@ -70,17 +75,18 @@ def booking_occurrence_move(
     ]
     issues += sibling_issues(occ=occ, siblings=siblings)
     raise_for_issues(issues, booking.room.site.zoneinfo)
-    _apply(booking, slot, occ)
     zone = booking.room.site.zoneinfo
-    BookingDecision.objects.create(
-        booking=booking,
-        kind=BookingDecision.Kind.OCCURRENCE_MOVED,
-        decided_by=moved_by,
-        note=reason,
-        dates=[
-            slot.original_start.astimezone(zone).date().isoformat(),
-            day.isoformat(),
-        ],
+    was = (slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone))
+    _apply(booking, slot, occ)
+    audit_record(
+        actor=moved_by,
+        action="booking.occurrence_moved",
+        obj=booking,
+        reason=reason,
+        changes={
+            "starts_at": [was[0], occ.start.astimezone(zone)],
+            "ends_at": [was[1], occ.end.astimezone(zone)],
+        },
     )
     return slot
 
@@ -98,16 +104,8 @@ def _apply(booking: Booking, slot: Slot, occ: Occ) -> None:
     slot.buffered_start, slot.buffered_end = occ.buffered_start, occ.buffered_end
     slot.price_pence, slot.full_price_pence = price.pence, price.full_pence
     slot.note = "Moved"
-    with conflicts_as_409(
-        "Another booking took this time at the same moment. Try again."
-    ):
+    with slot_write("Another booking took this time at the same moment. Try again."):
         slot.save()
-    scheduling.occurrence_move(
-        event=booking.event,
-        original_start=slot.original_start,
-        original_end=slot.original_start + (booking.event.end - booking.event.start),
-        start=occ.start,
-        end=occ.end,
-    )
+    scheduling.schedule_sync(booking=booking)
     if booking.status == Booking.Status.APPROVED:
         store_quote(booking)

@@ -7,13 +7,17 @@ from django.db import transaction
 
 from bookings import pricing, scheduling, wallclock
 from bookings.errors import BookingConflict, BookingInvalid
-from bookings.models import Booking, BookingDecision, Slot
+from bookings.models import Booking, Slot
 from bookings.scheduling import Frequency, Recurrence
 from bookings.services.checks import Issue, Occ, occurrence_issues
 from bookings.services.locks import room_lock
+from hub.audit import audit_record
 from hub.calendar_dates import closed_days, holiday_days, terms_between
 from hub.errors import PermissionDenied
-from partners.models import Partner, PartnerMembership
+from hub.rules import require_perm
+from partners.models import Partner
+
+MAX_INTERVAL = 8  # every 1 to 8 weeks (weekly) or months (monthly)
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,18 @@ def _invalid(message: str, field: str | None = None, details=None):
     return BookingInvalid(message, field=field, details=details)
 
 
-def check_requester(*, partner: Partner, user) -> None:
-    if not PartnerMembership.objects.filter(partner=partner, user=user).exists():
-        raise PermissionDenied(f"You are not a member of {partner.name}.")
+def check_requester(*, partner: Partner | None, user) -> None:
+    """The requester may book for `partner` (403) and it is approved (400)."""
+    if partner is None:
+        raise PermissionDenied(
+            "Only staff of a partner organisation can request rooms."
+        )
+    require_perm(
+        user,
+        "bookings.request_booking",
+        partner,
+        message=f"You are not a member of {partner.name}.",
+    )
     if not partner.is_approved:
         raise _invalid(
             f"{partner.name} is {partner.get_status_display().lower()}, not approved: "
@@ -66,9 +79,15 @@ def check_basics(*, room, when: When, expected_attendees: int) -> None:
 def _check_recurrence(when: When) -> None:
     rec = when.recurrence
     if not rec.repeats:
+        if rec.interval != 1:
+            raise _invalid(
+                "A one-off booking does not repeat: leave the interval at 1.",
+                field="interval",
+            )
         return
-    if not 1 <= rec.interval <= 8:
-        raise _invalid("Repeat every 1 to 8 weeks.", field="interval")
+    if not 1 <= rec.interval <= MAX_INTERVAL:
+        unit = "weeks" if rec.frequency == Frequency.WEEKLY else "months"
+        raise _invalid(f"Repeat every 1 to {MAX_INTERVAL} {unit}.", field="interval")
     if rec.frequency == Frequency.MONTHLY and rec.nth not in scheduling.NTH_NAMES:
         raise _invalid(
             "Choose which weekday of the month (first to fourth, or last).", field="nth"
@@ -201,52 +220,32 @@ def booking_request(
     if allow_clashes and len(clashing) < len(running):  # some date must be free
         issues = [i for i in issues if i.code != "clash"]
     raise_for_issues(issues, room.site.zoneinfo)
-    booking = _create(
-        room,
-        partner,
-        requested_by,
-        title,
-        when,
-        occs,
-        expected_attendees,
+    booking = Booking.objects.create(
+        partner=partner,
+        room=room,
+        title=title,
+        expected_attendees=expected_attendees,
+        requested_by=requested_by,
+        recurrence_summary=when.rule.summary(),
         purpose=purpose,
         setup_notes=setup_notes,
         term_time_only=term_time_only,
     )
     _materialise(booking, occs, skipped)
-    BookingDecision.objects.create(
-        booking=booking, kind=BookingDecision.Kind.REQUESTED, decided_by=requested_by
+    scheduling.schedule_sync(booking=booking, recurrence=when.rule)
+    audit_record(
+        actor=requested_by,
+        action="booking.requested",
+        obj=booking,
+        changes={"status": [None, booking.status]},
     )
     transaction.on_commit(lambda: _notify_requested(booking.pk))
     return booking
 
 
-def _create(
-    room, partner, user, title, when, occs, expected_attendees, **fields
-) -> Booking:
-    event = scheduling.event_create(
-        calendar=room.calendar,
-        title=title,
-        start=occs[0].start,
-        end=occs[0].end,
-        last_end=occs[-1].end,
-        recurrence=when.rule,
-    )
-    return Booking.objects.create(
-        partner=partner,
-        room=room,
-        event=event,
-        title=title,
-        expected_attendees=expected_attendees,
-        requested_by=user,
-        recurrence_summary=when.rule.summary(),
-        **fields,
-    )
-
-
 def _materialise(booking: Booking, occs: list[Occ], skipped: dict) -> None:
-    """One slot per rule date (inactive until approved); skipped dates are also
-    cancelled schedule Occurrences, so the stored recurrence tells the truth."""
+    """One slot per rule date, inactive until approved; closures and holidays
+    are skipped slots."""
     zone = booking.room.site.zoneinfo
     slots = []
     for o in occs:
@@ -274,11 +273,6 @@ def _materialise(booking: Booking, occs: list[Occ], skipped: dict) -> None:
             )
         )
     Slot.objects.bulk_create(slots)
-    if skipped:
-        scheduling.occurrences_cancel(
-            event=booking.event,
-            spans=[(o.start, o.end) for o in occs if o.start in skipped],
-        )
 
 
 def _notify_requested(booking_id: int) -> None:

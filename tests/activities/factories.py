@@ -5,10 +5,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import factory
-from schedule.models import Event
 
 from activities.models import Activity, Household, HouseholdMember, Session
 from bookings.models import Booking, Slot
+from bookings.scheduling import Frequency, Recurrence, schedule_sync
 from tests.factories import PartnerFactory, RoomFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -34,17 +34,9 @@ def approved_booking(
     partner = partner or PartnerFactory()
     starts = starts or london(2026, 10, 13, 18, 0)
     user = UserFactory()
-    event = Event.objects.create(
-        calendar=room.calendar,
-        title=title,
-        start=starts,
-        end=starts + dt.timedelta(hours=hours),
-        creator=user,
-    )
     booking = Booking.objects.create(
         partner=partner,
         room=room,
-        event=event,
         title=title,
         expected_attendees=20,
         status=status,
@@ -66,6 +58,8 @@ def approved_booking(
             buffered_end=end + dt.timedelta(minutes=15),
             is_active=status == Booking.Status.APPROVED,
         )
+    weekly = Recurrence(Frequency.WEEKLY, weekday=starts.weekday(), count=weeks)
+    schedule_sync(booking=booking, recurrence=weekly)  # the scheduler follows
     return booking
 
 

@@ -158,14 +158,15 @@ def test_manager_approves_all_but_clashes_via_api(
 def test_partner_cannot_approve_and_other_manager_cannot_see(
     api, partner_user, other_manager, request_booking
 ):
+    """Seen but not allowed: 403 (from the service). Not seen: 404."""
     booking = request_booking()
     assert api(partner_user, "post", "approve", booking.pk).status_code == 403
-    assert api(other_manager, "get", "detail", booking.pk).status_code == 403
+    assert api(other_manager, "get", "detail", booking.pk).status_code == 404
     assert (
         api(
             other_manager, "post", "decline", booking.pk, data={"reason": "x"}
         ).status_code
-        == 403
+        == 404
     )
     assert api(partner_user, "get", "detail", 999999).status_code == 404
 
@@ -178,14 +179,14 @@ def test_approving_declined_is_409(api, manager, request_booking):
     assert Booking.objects.get().status == "declined"
 
 
-def test_cancelling_someone_elses_booking_is_403(
+def test_cancelling_someone_elses_booking_is_404(
     api, other_partner_user, request_booking
 ):
     booking = request_booking()
     response = api(
         other_partner_user, "post", "cancel", booking.pk, data={"reason": "mine now"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Booking.objects.get().status == "pending"
 
 
@@ -333,3 +334,56 @@ def test_move_an_occurrence_via_api(api, partner_user, manager, request_booking)
         partner_user, "post", "move", booking.pk, data={**data, "date": "2026-02-30"}
     )
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "args"),
+    [
+        ("get", "list", ()),
+        ("post", "list", ()),
+        ("get", "detail", (1,)),
+        ("post", "approve", (1,)),
+        ("get", "room-availability", (1,)),
+    ],
+)
+def test_anonymous_is_401_with_www_authenticate(client, db, method, name, args):
+    response = getattr(client, method)(reverse(f"bookings-api:{name}", args=args))
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Token")
+
+
+def test_list_takes_page_and_page_size(api, partner_user, request_booking):
+    for i in range(3):
+        request_booking(first_day=dt.date(2026, 9, 8) + dt.timedelta(days=7 * i))
+    body = api(partner_user, "get", "list", query={"page_size": 2, "page": 2}).json()
+    assert (body["count"], len(body["results"])) == (3, 1)
+    assert body["previous"] and body["next"] is None
+
+
+def test_unknown_fields_are_refused_by_name(api, room, partner_user):
+    response = api(partner_user, "post", "list", data=_payload(room, titel="x"))
+    assert response.status_code == 400
+    assert "titel" in response.json()["error"]["fields"]
+    query = {"stauts": "pending"}
+    assert (
+        "stauts"
+        in api(partner_user, "get", "list", query=query).json()["error"]["fields"]
+    )
+
+
+def test_second_tuesday_every_two_months_books_every_other_month(
+    api, room, partner_user
+):
+    data = _payload(room, frequency="monthly", nth=2, interval=2, until="2027-03-31")
+    response = api(partner_user, "post", "list", data=data)
+    assert response.status_code == 201, response.json()
+    days = [o["starts_at"][:10] for o in response.json()["occurrences"]]
+    assert days == ["2026-09-08", "2026-11-10", "2027-01-12", "2027-03-09"]
+    assert response.json()["recurrence"].startswith("Every 2 months on the second")
+
+
+def test_a_one_off_with_an_interval_is_400_naming_interval(api, room, partner_user):
+    data = _payload(room, frequency="once", interval=2, until=None)
+    response = api(partner_user, "post", "list", data=data)
+    assert response.status_code == 400
+    assert "interval" in response.json()["error"]["fields"]

@@ -2,14 +2,15 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from schedule.models import Occurrence
 
 from bookings.errors import BookingConflict, BookingInvalid, BookingStateError
-from bookings.models import Booking, BookingDecision, Slot
+from bookings.models import Booking, Slot
+from bookings.scheduling import event_occurrences
 from bookings.services import booking_approve, booking_cancel, booking_decline
 from bookings.signals import slots_cancelled
+from hub.audit import audit_history_for
 from hub.errors import PermissionDenied
-from tests.bookings.conftest import london, weekly
+from tests.bookings.conftest import LONDON, london, weekly
 
 
 def test_approve_activates_slots_stores_quote_and_audits(request_booking, manager):
@@ -19,13 +20,13 @@ def test_approve_activates_slots_stores_quote_and_audits(request_booking, manage
     assert booking.status == Booking.Status.APPROVED
     assert booking.slots.filter(is_active=True).count() == 3
     assert booking.quote_pence == 3 * 6000  # 2 h at £30/h evening rate
-    decision = booking.decisions.last()
-    assert (decision.kind, decision.decided_by, decision.note) == (
-        "approved",
+    entry = audit_history_for(booking)[0]
+    assert (entry.action, entry.actor, entry.reason) == (
+        "booking.approved",
         manager,
         "Welcome",
     )
-    assert booking.history.filter(status="approved").exists()
+    assert entry.changes["status"] == ["pending", "approved"]
 
 
 def test_approve_rechecks_clashes_that_appeared_since_the_request(
@@ -57,10 +58,18 @@ def test_approve_all_but_clashing_dates_makes_visible_exceptions(
     states = {s.starts_at.date(): s.state for s in series.slots.all()}
     assert states[dt.date(2026, 9, 15)] == Slot.State.EXCLUDED
     assert series.slots.filter(is_active=True).count() == 2
-    assert Occurrence.objects.get(event=series.event).cancelled
-    decision = series.decisions.last()
-    assert decision.kind == BookingDecision.Kind.APPROVED_EXCEPT
-    assert decision.dates == ["2026-09-15"]
+    running = {
+        o.original_start.date(): not o.cancelled
+        for o in event_occurrences(event=series.event, zone=LONDON)
+    }
+    assert running == {
+        dt.date(2026, 9, 8): True,
+        dt.date(2026, 9, 15): False,
+        dt.date(2026, 9, 22): True,
+    }
+    entry = audit_history_for(series)[0]
+    assert entry.action == "booking.approved_except"
+    assert entry.changes["dates_not_approved"] == [None, ["2026-09-15"]]
     assert "Not approved (clash)" in mail.outbox[-1].body
 
 
@@ -147,7 +156,9 @@ def test_cancel_all_from_a_date(request_booking, manager, partner_user):
         booking=booking, cancelled_by=partner_user, from_date=dt.date(2026, 9, 22)
     )
     assert booking.slots.filter(is_active=True).count() == 2
-    assert booking.decisions.last().dates == ["2026-09-22", "2026-09-29"]
+    entry = audit_history_for(booking)[0]
+    assert entry.action == "booking.cancelled_from"
+    assert entry.changes["dates_cancelled"] == [None, ["2026-09-22", "2026-09-29"]]
 
 
 def test_manager_cancels_series_with_a_reason(request_booking, manager):
@@ -238,12 +249,26 @@ def test_move_one_approved_date_checks_clashes_and_records_a_schedule_occurrence
     slot.refresh_from_db()
     assert slot.starts_at == london(2026, 9, 16, 18, 30)
     assert slot.original_start == london(2026, 9, 15, 18)
-    occurrence = Occurrence.objects.get(event=series.event)
-    assert (occurrence.start, occurrence.cancelled) == (
+    running = [
+        o.start
+        for o in event_occurrences(event=series.event, zone=LONDON)
+        if not o.cancelled
+    ]
+    assert running == [
+        london(2026, 9, 8, 18),
         london(2026, 9, 16, 18, 30),
-        False,
+        london(2026, 9, 22, 18),
+    ]
+    entry = audit_history_for(series)[0]
+    assert (entry.action, entry.actor, entry.reason) == (
+        "booking.occurrence_moved",
+        partner_user,
+        "Hall in use",
     )
-    assert series.decisions.last().dates == ["2026-09-15", "2026-09-16"]
+    assert entry.changes["starts_at"] == [
+        "2026-09-15T18:00:00+01:00",
+        "2026-09-16T18:30:00+01:00",
+    ]
 
 
 def test_move_refuses_someone_elses_and_gap_times(

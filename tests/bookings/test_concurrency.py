@@ -4,8 +4,14 @@ room at the same moment, from real threads with their own connections.
 A short sleep is injected between the clash check and the slot write in every
 test, which widens the race window. With the guards (room lock + exclusion
 constraint on PostgreSQL, IMMEDIATE transactions on SQLite) exactly one
-approval wins; with both switched off the race happens and the database ends
-up double-booked, which proves the real tests can fail.
+approval wins and every other gets the clash message; with the guards switched
+off the same assertion fails (negative controls), which proves the real tests
+can fail. A busy database ("database is locked", a deadlock) is `Busy` (code
+"try_again"), not a clash, so it cannot pass for one.
+
+These tests need a database that several connections share: PostgreSQL, or a
+SQLite file (DATABASE_TEST_NAME=/tmp/x.sqlite3). On the in-memory SQLite
+default they are skipped, and say so.
 """
 
 import importlib
@@ -23,6 +29,7 @@ from bookings.errors import BookingConflict
 from bookings.models import Slot
 from bookings.services import booking_approve, decisions
 from bookings.services import checks as checks_module
+from hub.db_errors import Busy
 from tests.bookings.conftest import weekly
 from tests.conftest import requires_postgres
 
@@ -31,11 +38,26 @@ MIGRATION = importlib.import_module("bookings.migrations.0004_slot_no_overlap_po
 CONSTRAINT = MIGRATION.CONSTRAINT
 
 
+CLASH = "The room is already booked on"
+IN_MEMORY = (
+    "needs a database shared by several connections; the in-memory SQLite test "
+    "database is private to one connection. Set DATABASE_TEST_NAME=/tmp/x.sqlite3"
+)
+
+
 def _file_db() -> bool:
     name = connection.settings_dict["NAME"]
     return settings.IS_POSTGRES or (
         name and "memory" not in str(name) and name != ":memory:"
     )
+
+
+def assert_exactly_one_wins(results) -> None:
+    """One approval won; every other lost with the clash message."""
+    assert _outcomes(results) == {"won": 1, "BookingConflict": len(results) - 1}
+    for result in results:
+        if isinstance(result, BookingConflict):
+            assert result.message.startswith(CLASH), result.message
 
 
 @pytest.fixture
@@ -116,7 +138,7 @@ def test_postgres_20_concurrent_approvals_exactly_one_wins(
     pending, manager, slow_check
 ):
     results = _run_in_threads(_approve(manager), pending)
-    assert _outcomes(results) == {"won": 1, "BookingConflict": THREADS - 1}
+    assert_exactly_one_wins(results)
     assert Slot.objects.filter(is_active=True).count() == 3
     assert _overlaps_in_db() == 0
 
@@ -130,8 +152,11 @@ def test_postgres_constraint_alone_still_allows_one_winner(
     monkeypatch.setattr(decisions, "room_lock", lambda *, room: None)
     results = _run_in_threads(_approve(manager), pending)
     assert _outcomes(results)["won"] == 1
+    # A deadlock between two writers is Busy ("try again"), also a 409.
     assert all(
-        isinstance(r, BookingConflict) for r in results if isinstance(r, Exception)
+        isinstance(r, BookingConflict | Busy)
+        for r in results
+        if isinstance(r, Exception)
     )
     assert _overlaps_in_db() == 0
 
@@ -147,6 +172,8 @@ def test_postgres_race_happens_without_the_guards(
         cursor.execute(f"ALTER TABLE bookings_slot DROP CONSTRAINT {CONSTRAINT}")
     try:
         results = _run_in_threads(_approve(manager), pending)
+        with pytest.raises(AssertionError):
+            assert_exactly_one_wins(results)
         assert _outcomes(results)["won"] > 1
         assert _overlaps_in_db() > 0
     finally:
@@ -171,13 +198,37 @@ def test_postgres_20_concurrent_api_approvals_one_200_others_409(
     assert _overlaps_in_db() == 0
 
 
-@pytest.mark.skipif(settings.IS_POSTGRES, reason="the SQLite variant")
+@pytest.fixture
+def sqlite_file_db():
+    if settings.IS_POSTGRES:
+        pytest.skip("the SQLite variant; PostgreSQL has its own tests above")
+    if not _file_db():
+        pytest.skip(IN_MEMORY)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_sqlite_file_db_concurrent_approvals_exactly_one_wins(
-    pending, manager, slow_check
+    sqlite_file_db, pending, manager, slow_check
 ):
-    if not _file_db():
-        pytest.skip("needs a file database: set DATABASE_TEST_NAME=/tmp/test_x.sqlite3")
     results = _run_in_threads(_approve(manager), pending[:8])
-    assert _outcomes(results) == {"won": 1, "BookingConflict": 7}
+    assert_exactly_one_wins(results)
     assert _overlaps_in_db() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_race_is_not_one_clean_winner_without_the_guard(
+    sqlite_file_db, pending, manager, slow_check
+):
+    """Control: DEFERRED transactions (the guard off) let every approval check
+    before any writes; the losers then meet a locked database (Busy, "try
+    again") or double-book, and the real test's assertion fails."""
+    options = connections.settings[connection.alias]["OPTIONS"]
+    options["transaction_mode"] = "DEFERRED"
+    connections.close_all()
+    try:
+        results = _run_in_threads(_approve(manager), pending[:8])
+    finally:
+        options["transaction_mode"] = "IMMEDIATE"
+        connections.close_all()
+    with pytest.raises(AssertionError):
+        assert_exactly_one_wins(results)

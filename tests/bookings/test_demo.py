@@ -22,7 +22,7 @@ def test_seed_demo_creates_a_realistic_mix_once(db):
         .first()
         .user
     )
-    rows = approval_queue(user=manager)
+    rows = approval_queue(actor=manager)
     assert any(row.clashes for row in rows)
     count = Booking.objects.count()
     call_command("seed_demo")

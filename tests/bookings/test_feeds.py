@@ -43,4 +43,4 @@ def test_ical_is_one_rrule_with_exdates_and_a_moved_date(
 def test_ical_is_private(client, request_booking, other_partner_user):
     booking = request_booking()
     client.force_login(other_partner_user)
-    assert client.get(reverse("bookings:ical", args=[booking.pk])).status_code == 403
+    assert client.get(reverse("bookings:ical", args=[booking.pk])).status_code == 404
