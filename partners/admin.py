@@ -1,14 +1,15 @@
 """Django admin for partners (platform admins only). Decisions and document
 checks belong on the review pages, which go through the services; the admin
-is for correcting details. Every change keeps a history (simple_history)."""
+is for correcting details. Every save or delete here leaves an audit entry
+(hub.admin_base.AuditedModelAdmin)."""
 
 from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from hub.admin_base import AuditedModelAdmin
 from partners.models import ComplianceDocument, Partner, PartnerMembership
 
 
@@ -19,7 +20,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "status", "rate_band", "status_decided_at"]
     list_filter = ["status", "kind", "rate_band"]
     search_fields = ["name", "slug", "registration_number", "contact_email"]
@@ -39,7 +40,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ComplianceDocument)
-class ComplianceDocumentAdmin(SimpleHistoryAdmin):
+class ComplianceDocumentAdmin(AuditedModelAdmin):
     list_display = ["partner", "kind", "expires_on", "verified_at"]
     list_filter = ["kind"]
     list_select_related = ["partner"]

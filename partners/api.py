@@ -2,60 +2,38 @@
 who review partners, and the business manager's decisions (approve, suspend,
 reinstate).
 
-Thin adapters over partners.selectors and partners.services; errors become the
-one JSON error body in hub.api_errors.
+Thin adapters on hub.api_base.ApiView over partners.selectors (what the caller
+may see, else 404) and partners.services (which check permission: 403); errors
+become the one JSON error body in hub.api_errors.
 """
 
-import django_filters
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from hub.api_base import (
-    HubApiView,
-    PublicApiView,
-    StrictInputSerializer,
-    check_perm,
-    filter_queryset,
-    object_or_404,
-    paginate,
-)
+from hub.api_base import ApiView, StrictInputSerializer
+from hub.api_schema import paginated
 from partners import selectors, services
 from partners.models import Partner
+from partners.services import PARTNER_FIELDS
 
 REVIEW_PERM = "partners.review_partners"
-DECIDE_PERM = "partners.decide_partner"
 
 
-class PartnerFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Partner.Status.choices)
-    kind = django_filters.ChoiceFilter(choices=Partner.Kind.choices)
-
-    class Meta:
-        model = Partner
-        fields = ["status", "kind"]
+class PartnerQuery(StrictInputSerializer):
+    status = serializers.ChoiceField(
+        choices=Partner.Status.choices,
+        required=False,
+        help_text="Only partners with this status. People who do not review "
+        "partners see approved ones and their own.",
+    )
+    kind = serializers.ChoiceField(choices=Partner.Kind.choices, required=False)
 
 
 class PartnerOutput(serializers.ModelSerializer):
     class Meta:
         model = Partner
-        fields = [
-            "id",
-            "name",
-            "slug",
-            "kind",
-            "registration_number",
-            "description",
-            "website",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "status",
-        ]
+        fields = ["id", "slug", *PARTNER_FIELDS, "status"]
 
 
 class PartnerReviewOutput(PartnerOutput):
@@ -98,78 +76,54 @@ class SuspendInput(StrictInputSerializer):
     )
 
 
-def _visible_partners(user):
-    """Everything for reviewers (with document counts), approved ones otherwise."""
-    if user.has_perm(REVIEW_PERM):
-        return (
-            selectors.partner_list_for_review().select_related("status_decided_by"),
-            PartnerReviewOutput,
-        )
-    return selectors.partner_list_public(), PartnerOutput
+def _output_for(user):
+    """Reviewers get the decision fields and document counts. (Which fields to
+    show, not whether to answer: the selector already chose the partners.)"""
+    return PartnerReviewOutput if user.has_perm(REVIEW_PERM) else PartnerOutput
 
 
-class PartnerListApi(PublicApiView):
+class PartnerListApi(ApiView):
+    public = True
+
     @extend_schema(
         summary="List partners",
-        description="Approved partners for everyone; people who review partners "
-        "see every partner, applications first, with their last decision.",
-        parameters=[
-            OpenApiParameter(
-                "status",
-                str,
-                enum=Partner.Status.values,
-                description="Only partners with this status. People who do not "
-                "review partners only ever see approved ones.",
-            ),
-            OpenApiParameter("kind", str, enum=Partner.Kind.values),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
-        responses=PartnerReviewOutput(many=True),
+        description="Approved partners (and your own) for everyone; people who "
+        "review partners see every partner, applications first, with their last "
+        "decision.",
+        parameters=[PartnerQuery],
+        responses=paginated(PartnerReviewOutput),
     )
     def get(self, request):
-        partners, output = _visible_partners(request.user)
-        partners = filter_queryset(
-            filterset_class=PartnerFilter, request=request, queryset=partners
-        )
-        return paginate(
-            request=request, view=self, queryset=partners, serializer_class=output
-        )
+        query = self.query(PartnerQuery)
+        partners = selectors.partner_list_visible(actor=request.user, **query)
+        return self.page(partners, _output_for(request.user))
 
 
-class PartnerDetailApi(PublicApiView):
+class PartnerDetailApi(ApiView):
+    public = True
+
     @extend_schema(summary="One partner", responses=PartnerReviewOutput)
     def get(self, request, partner_id: int):
-        partners, output = _visible_partners(request.user)
-        partner = object_or_404(partners, what="partner", pk=partner_id)
-        return Response(output(partner).data)
+        partners = selectors.partner_list_visible(actor=request.user)
+        partner = self.lookup(partners, what="partner", pk=partner_id)
+        return Response(_output_for(request.user)(partner).data)
 
 
-class _DecisionApi(HubApiView):
-    """POST a decision on one partner. Only business managers (403 otherwise,
-    before looking the partner up); 409 when the partner's status does not allow it."""
+class _DecisionApi(ApiView):
+    """POST a decision on one partner: 404 for a partner the caller may not
+    see, 403 from the service unless they may decide, 409 when the partner's
+    status does not allow it."""
 
     input_class = DecisionInput
     service = None
 
     def post(self, request, partner_id: int):
-        check_perm(request.user, DECIDE_PERM)
-        partner = object_or_404(Partner.objects.all(), what="partner", pk=partner_id)
-        serializer = self.input_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        type(self).service(
-            partner=partner, decided_by=request.user, **serializer.validated_data
-        )
+        partners = selectors.partner_list_visible(actor=request.user)
+        partner = self.lookup(partners, what="partner", pk=partner_id)
+        data = self.input(self.input_class)
+        type(self).service(partner=partner, decided_by=request.user, **data)
         fresh = selectors.partner_list_for_review().select_related("status_decided_by")
         return Response(PartnerReviewOutput(fresh.get(pk=partner.pk)).data)
-
-
-_ERRORS = {
-    400: None,
-    403: None,
-    404: None,
-    409: None,
-}
 
 
 class PartnerApproveApi(_DecisionApi):
@@ -178,7 +132,7 @@ class PartnerApproveApi(_DecisionApi):
     @extend_schema(
         summary="Approve an application",
         request=DecisionInput,
-        responses={200: PartnerReviewOutput, **_ERRORS},
+        responses=PartnerReviewOutput,
         examples=[
             OpenApiExample(
                 "Approve",
@@ -198,7 +152,7 @@ class PartnerSuspendApi(_DecisionApi):
     @extend_schema(
         summary="Suspend a partner or turn down an application",
         request=SuspendInput,
-        responses={200: PartnerReviewOutput, **_ERRORS},
+        responses=PartnerReviewOutput,
         examples=[
             OpenApiExample(
                 "Suspend",
@@ -220,7 +174,7 @@ class PartnerReinstateApi(_DecisionApi):
     @extend_schema(
         summary="Reinstate a suspended partner",
         request=DecisionInput,
-        responses={200: PartnerReviewOutput, **_ERRORS},
+        responses=PartnerReviewOutput,
     )
     def post(self, request, partner_id: int):
         return super().post(request, partner_id)

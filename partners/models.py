@@ -5,10 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
-from simple_history.models import HistoricalRecords
 
 from hub.models import TimeStampedModel
 
@@ -55,8 +55,9 @@ class Partner(TimeStampedModel):
     rate_band = models.CharField(
         max_length=10, choices=RateBand, default=RateBand.STANDARD
     )
-    charity_discount_percent = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    charity_discount_percent = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -64,10 +65,14 @@ class Partner(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status__in=["applied", "approved", "suspended"]),
                 name="partner_status_valid",
+                violation_error_message="Status must be applied, approved or "
+                "suspended.",
             ),
             models.CheckConstraint(
                 condition=Q(charity_discount_percent__lte=100),
                 name="partner_discount_at_most_100",
+                violation_error_message="Charity discount must be between 0 and "
+                "100 per cent.",
             ),
         ]
 
@@ -97,7 +102,10 @@ class PartnerMembership(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["partner", "user"], name="membership_unique"
+                fields=["partner", "user"],
+                name="membership_unique",
+                violation_error_message="This person is already a member of the "
+                "organisation. Change their role instead of adding them again.",
             )
         ]
 
@@ -156,7 +164,6 @@ class ComplianceDocument(TimeStampedModel):
         related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partner", "kind", "-expires_on"]

@@ -33,6 +33,8 @@ def partner_ids_for(
 
 
 def _partner_id(obj) -> int | None:
+    """The partner an object belongs to: a Partner, or anything with .partner_id
+    (a document, a membership, a booking, an activity)."""
     if isinstance(obj, Partner):
         return obj.pk
     if isinstance(obj, ComplianceDocument):
@@ -42,19 +44,33 @@ def _partner_id(obj) -> int | None:
 
 @rules.predicate
 def is_partner_member(user, obj) -> bool:
-    return _partner_id(obj) in partner_ids_for(user)
+    """The one "belongs to the object's partner" predicate (any object with a
+    partner); other apps use it rather than writing their own."""
+    return obj is not None and _partner_id(obj) in partner_ids_for(user)
+
+
+@rules.predicate
+def is_approved_partner(user, obj) -> bool:
+    return isinstance(obj, Partner) and obj.status == Partner.Status.APPROVED
 
 
 @rules.predicate
 def is_partner_admin(user, obj) -> bool:
-    return _partner_id(obj) in partner_ids_for(user, role=PartnerMembership.Role.ADMIN)
+    return obj is not None and _partner_id(obj) in partner_ids_for(
+        user, role=PartnerMembership.Role.ADMIN
+    )
 
 
 can_decide = is_platform_admin | is_any_business_manager
 
+rules.add_perm("partners.apply", rules.is_authenticated)
+rules.add_perm(
+    "partners.view_partner", is_approved_partner | is_partner_member | can_decide
+)
 rules.add_perm("partners.view_partner_private", is_partner_member | can_decide)
 rules.add_perm("partners.change_partner", is_partner_admin)
 rules.add_perm("partners.add_member", is_partner_admin)
+rules.add_perm("partners.remove_member", is_partner_admin)
 rules.add_perm("partners.upload_document", is_partner_admin)
 rules.add_perm("partners.view_document", is_partner_member | can_decide)
 rules.add_perm("partners.review_partners", can_decide)

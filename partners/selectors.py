@@ -1,13 +1,24 @@
-"""Reads about partners, each in a fixed number of queries."""
+"""Reads about partners, each in a fixed number of queries.
+
+Selectors that list take ``actor=`` and return exactly what partners.rules lets
+that person see (tests/partners/test_permission_matrix.py), so pages and the
+API never ask the rules again.
+"""
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils import timezone
 
+from hub.errors import NotFound
+from hub.models import AuditEntry
 from partners.models import ComplianceDocument, Partner
+from partners.rules import partner_ids_for
+
+REVIEW_PERM = "partners.review_partners"
 
 WARN_DAYS = 30
 # What the partner uploads to renew each kind of document.
@@ -126,4 +137,50 @@ def document_warnings(
 
 def partner_get_for_member(*, user) -> Partner | None:
     """The partner the user belongs to (the first, if several)."""
-    return Partner.objects.filter(memberships__user=user).order_by("name").first()
+    ids = partner_ids_for(user)
+    return Partner.objects.filter(pk__in=ids).order_by("name").first() if ids else None
+
+
+def partner_list_visible(
+    *, actor, status: str | None = None, kind: str | None = None
+) -> QuerySet[Partner]:
+    """Partners `actor` may see (partners.view_partner): every one, applications
+    first and with document counts, for those who review partners; otherwise
+    the approved ones and their own."""
+    if actor.has_perm(REVIEW_PERM):
+        partners = partner_list_for_review(status=status)
+    else:
+        partners = Partner.objects.filter(
+            Q(status=Partner.Status.APPROVED) | Q(pk__in=partner_ids_for(actor))
+        ).order_by("name")
+        if status:
+            partners = partners.filter(status=status)
+    return partners.filter(kind=kind) if kind else partners
+
+
+def partner_get_visible(*, actor, slug: str) -> Partner:
+    """One partner `actor` may see, else NotFound (404)."""
+    partner = partner_list_visible(actor=actor).filter(slug=slug).first()
+    if partner is None:
+        raise NotFound("No partner has that address.")
+    return partner
+
+
+def document_list_visible(*, actor) -> QuerySet[ComplianceDocument]:
+    """Compliance documents `actor` may open (partners.view_document): their own
+    organisation's, or all for those who review partners."""
+    documents = ComplianceDocument.objects.select_related("partner", "verified_by")
+    if actor.has_perm(REVIEW_PERM):
+        return documents
+    return documents.filter(partner_id__in=partner_ids_for(actor))
+
+
+def partner_history(*, partner: Partner, limit: int = 50) -> QuerySet[AuditEntry]:
+    """Audit entries about the partner (decisions, members) and its documents,
+    newest first, in one query."""
+    types = ContentType.objects.get_for_models(Partner, ComplianceDocument)
+    documents = ComplianceDocument.objects.filter(partner=partner).values("pk")
+    about = Q(content_type=types[Partner], object_id=partner.pk) | Q(
+        content_type=types[ComplianceDocument], object_id__in=documents
+    )
+    return AuditEntry.objects.filter(about)[:limit]

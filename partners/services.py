@@ -1,4 +1,11 @@
-"""Every change to partners, their members and their compliance documents."""
+"""Every change to partners, their members and their compliance documents.
+
+Each service takes the person acting (``applicant``, ``decided_by``,
+``added_by``, ``removed_by``, ``uploaded_by``, ``verified_by``), checks their
+permission itself (hub.rules.require_perm) and writes one audit entry
+(hub.audit) in its transaction. The partner's ``status_decided_*`` fields are
+the current decision shown on its pages; the audit log is the history.
+"""
 
 import datetime as dt
 from pathlib import Path
@@ -10,7 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hub.errors import DomainError, PermissionDenied, StateError
+from hub.audit import audit_record, diff, snapshot
+from hub.errors import DomainError, StateError
+from hub.rules import require_perm
+from hub.services import domain_error_from
 from partners.models import ComplianceDocument, Partner, PartnerMembership
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -21,6 +31,7 @@ ALLOWED_UPLOADS = {
     ".jpg": (b"\xff\xd8\xff",),
     ".jpeg": (b"\xff\xd8\xff",),
 }
+DOCUMENT_FIELDS = ("kind", "expires_on", "cover_amount_pence")
 NEEDS_EXPIRY = {ComplianceDocument.Kind.INSURANCE, ComplianceDocument.Kind.DBS}
 PARTNER_FIELDS = (
     "name",
@@ -50,8 +61,7 @@ def _full_clean(obj, **kwargs) -> None:
     try:
         obj.full_clean(**kwargs)
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(" ".join(messages), field=field) from None
+        raise domain_error_from(exc) from None
 
 
 @transaction.atomic
@@ -60,11 +70,18 @@ def partner_apply(*, applicant, **fields) -> Partner:
     unknown = set(fields) - set(PARTNER_FIELDS)
     if unknown:
         raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    require_perm(applicant, "partners.apply")
     partner = Partner(slug=_unique_slug(fields.get("name", "")), **fields)
     _full_clean(partner)
     partner.save()
     PartnerMembership.objects.create(
         partner=partner, user=applicant, role=PartnerMembership.Role.ADMIN
+    )
+    audit_record(
+        actor=applicant,
+        action="partner.applied",
+        obj=partner,
+        changes=diff({}, snapshot(partner, PARTNER_FIELDS)),
     )
     return partner
 
@@ -97,6 +114,7 @@ def account_create(
         raise DomainError(" ".join(exc.messages), field="password1") from None
     user.set_password(password)
     user.save()
+    audit_record(actor=user, action="account.created", obj=user)
     return user
 
 
@@ -111,7 +129,10 @@ def _lock(partner: Partner) -> Partner:
     return Partner.objects.select_for_update().get(pk=partner.pk)
 
 
-def _decide(partner: Partner, status: str, decided_by, reason: str) -> Partner:
+def _decide(
+    partner: Partner, status: str, decided_by, reason: str, action: str
+) -> Partner:
+    before = partner.status
     partner.status = status
     partner.status_decided_by = decided_by
     partner.status_decided_at = timezone.now()
@@ -125,17 +146,28 @@ def _decide(partner: Partner, status: str, decided_by, reason: str) -> Partner:
             "updated_at",
         ]
     )
+    audit_record(
+        actor=decided_by,
+        action=action,
+        obj=partner,
+        reason=reason,
+        changes={"status": [before, status]},
+    )
     return partner
 
 
-def _check_decider(user) -> None:
-    if not user.has_perm("partners.decide_partner"):
-        raise PermissionDenied("Only a business manager can decide on partners.")
+def _check_decider(user, partner: Partner) -> None:
+    require_perm(
+        user,
+        "partners.decide_partner",
+        partner,
+        message="Only a business manager can decide on partners.",
+    )
 
 
 @transaction.atomic
 def partner_approve(*, partner: Partner, decided_by, reason: str = "") -> Partner:
-    _check_decider(decided_by)
+    _check_decider(decided_by, partner)
     partner = _lock(partner)
     if partner.status != Partner.Status.APPLIED:
         raise StateError(
@@ -147,29 +179,45 @@ def partner_approve(*, partner: Partner, decided_by, reason: str = "") -> Partne
                 else ""
             )
         )
-    return _decide(partner, Partner.Status.APPROVED, decided_by, reason or "Approved.")
+    return _decide(
+        partner,
+        Partner.Status.APPROVED,
+        decided_by,
+        reason or "Approved.",
+        "partner.approved",
+    )
 
 
 @transaction.atomic
 def partner_suspend(*, partner: Partner, decided_by, reason: str) -> Partner:
     """Suspend an approved partner or turn down an application. Reason required."""
-    _check_decider(decided_by)
+    _check_decider(decided_by, partner)
     if not reason.strip():
         raise DomainError("Give a reason: the partner will see it.", field="reason")
     partner = _lock(partner)
     if partner.status == Partner.Status.SUSPENDED:
         raise StateError(f"{partner.name} is already suspended.")
-    return _decide(partner, Partner.Status.SUSPENDED, decided_by, reason.strip())
+    return _decide(
+        partner,
+        Partner.Status.SUSPENDED,
+        decided_by,
+        reason.strip(),
+        "partner.suspended",
+    )
 
 
 @transaction.atomic
 def partner_reinstate(*, partner: Partner, decided_by, reason: str = "") -> Partner:
-    _check_decider(decided_by)
+    _check_decider(decided_by, partner)
     partner = _lock(partner)
     if partner.status != Partner.Status.SUSPENDED:
         raise StateError(f"{partner.name} is not suspended.")
     return _decide(
-        partner, Partner.Status.APPROVED, decided_by, reason or "Reinstated."
+        partner,
+        Partner.Status.APPROVED,
+        decided_by,
+        reason or "Reinstated.",
+        "partner.reinstated",
     )
 
 
@@ -177,10 +225,12 @@ def partner_reinstate(*, partner: Partner, decided_by, reason: str = "") -> Part
 def membership_add(
     *, partner: Partner, email: str, role: str, added_by
 ) -> PartnerMembership:
-    if not added_by.has_perm("partners.add_member", partner):
-        raise PermissionDenied(
-            "Only an administrator of this organisation can add people."
-        )
+    require_perm(
+        added_by,
+        "partners.add_member",
+        partner,
+        message="Only an administrator of this organisation can add people.",
+    )
     if role not in PartnerMembership.Role.values:
         raise DomainError("Choose administrator or staff.", field="role")
     user = get_user_model().objects.filter(email__iexact=email.strip()).first()
@@ -193,7 +243,44 @@ def membership_add(
         raise DomainError(
             f"{email} is already a member of {partner.name}.", field="email"
         )
-    return PartnerMembership.objects.create(partner=partner, user=user, role=role)
+    membership = PartnerMembership.objects.create(partner=partner, user=user, role=role)
+    # Recorded on the partner, so its page keeps the history after a removal.
+    audit_record(
+        actor=added_by,
+        action="membership.added",
+        obj=partner,
+        changes={"member": [None, user.email], "role": [None, role]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: PartnerMembership, removed_by) -> None:
+    """Take someone out of an organisation. The last administrator stays."""
+    partner = membership.partner
+    require_perm(
+        removed_by,
+        "partners.remove_member",
+        partner,
+        message="Only an administrator of this organisation can remove people.",
+    )
+    _lock(partner)
+    admins = partner.memberships.filter(role=PartnerMembership.Role.ADMIN)
+    if membership.role == PartnerMembership.Role.ADMIN and admins.count() == 1:
+        raise StateError(
+            f"{membership.user.email} is the only administrator of {partner.name}: "
+            "make someone else an administrator first."
+        )
+    audit_record(
+        actor=removed_by,
+        action="membership.removed",
+        obj=partner,
+        changes={
+            "member": [membership.user.email, None],
+            "role": [membership.role, None],
+        },
+    )
+    membership.delete()
 
 
 def validate_upload(upload) -> None:
@@ -247,13 +334,15 @@ def compliance_document_upload(
     expires_on: dt.date | None = None,
     cover_amount_pence: int | None = None,
 ) -> ComplianceDocument:
-    if not uploaded_by.has_perm("partners.upload_document", partner):
-        raise PermissionDenied(
-            "Only an administrator of this organisation can upload documents."
-        )
+    require_perm(
+        uploaded_by,
+        "partners.upload_document",
+        partner,
+        message="Only an administrator of this organisation can upload documents.",
+    )
     _check_document_fields(kind, expires_on, cover_amount_pence)
     validate_upload(file)
-    return ComplianceDocument.objects.create(
+    document = ComplianceDocument.objects.create(
         partner=partner,
         kind=kind,
         file=file,
@@ -261,18 +350,35 @@ def compliance_document_upload(
         cover_amount_pence=cover_amount_pence if kind == "insurance" else None,
         uploaded_by=uploaded_by,
     )
+    audit_record(
+        actor=uploaded_by,
+        action="compliance_document.uploaded",
+        obj=document,
+        changes=diff({}, snapshot(document, DOCUMENT_FIELDS)),
+    )
+    return document
 
 
 @transaction.atomic
 def compliance_document_verify(
     *, document: ComplianceDocument, verified_by
 ) -> ComplianceDocument:
-    if not verified_by.has_perm("partners.verify_document", document):
-        raise PermissionDenied("Only a business manager can verify documents.")
+    require_perm(
+        verified_by,
+        "partners.verify_document",
+        document,
+        message="Only a business manager can verify documents.",
+    )
     document = ComplianceDocument.objects.select_for_update().get(pk=document.pk)
     if document.verified_at is not None:
         raise StateError("This document is already verified.")
     document.verified_by = verified_by
     document.verified_at = timezone.now()
     document.save(update_fields=["verified_by", "verified_at", "updated_at"])
+    audit_record(
+        actor=verified_by,
+        action="compliance_document.verified",
+        obj=document,
+        changes={"verified_at": [None, document.verified_at]},
+    )
     return document

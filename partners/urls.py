@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("apply/", views.apply, name="apply"),
     path("mine/", views.mine, name="mine"),
+    path(
+        "mine/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
     path("review/", views.review, name="review"),
     path("documents/<int:document_id>/", views.document, name="document"),
     path(

@@ -1,14 +1,16 @@
 """Partner pages: the public directory, the partner's own page, and the
-business manager's review pages. Check permission, parse, call a service, redirect."""
+business manager's review pages. A selector finds what the person may see (404
+otherwise); hub.views_base.submit/act call the service, which checks the
+permission (403) and records the change; then redirect."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
 
-from hub.errors import DomainError
+from hub.views_base import act, submit
 from partners import selectors, services
 from partners.forms import (
     DecisionForm,
@@ -16,7 +18,7 @@ from partners.forms import (
     MemberAddForm,
     StatusFilterForm,
 )
-from partners.models import ComplianceDocument, Partner
+from partners.models import Partner, PartnerMembership
 
 
 def directory(request):
@@ -25,10 +27,8 @@ def directory(request):
 
 
 def detail(request, slug: str):
-    partner = get_object_or_404(Partner, slug=slug)
+    partner = selectors.partner_get_visible(actor=request.user, slug=slug)
     private = request.user.has_perm("partners.view_partner_private", partner)
-    if not partner.is_approved and not private:
-        raise PermissionDenied
     context = {"partner": partner, "private": private}
     if private:
         context |= _private_context(request, partner)
@@ -36,6 +36,8 @@ def detail(request, slug: str):
 
 
 def _private_context(request, partner: Partner) -> dict:
+    """What members and reviewers see. `can_*` only show or hide buttons; the
+    services decide."""
     return {
         "documents": partner.documents.select_related("verified_by").order_by(
             "kind", "-expires_on"
@@ -44,9 +46,7 @@ def _private_context(request, partner: Partner) -> dict:
             "user__first_name"
         ),
         "warnings": selectors.document_warnings(partner=partner),
-        "history": partner.history.select_related("history_user").order_by(
-            "-history_date"
-        )[:10],
+        "history": selectors.partner_history(partner=partner),
         "can_decide": request.user.has_perm("partners.decide_partner", partner),
         "can_verify": request.user.has_perm("partners.verify_document", partner),
     }
@@ -61,11 +61,13 @@ def mine(request):
     member_form = MemberAddForm()
     if request.method == "POST" and "upload" in request.POST:
         upload_form = DocumentUploadForm(request.POST, request.FILES)
-        if _run(
+        if submit(
             upload_form,
-            services.compliance_document_upload,
-            partner=partner,
-            uploaded_by=request.user,
+            lambda _: services.compliance_document_upload(
+                partner=partner,
+                uploaded_by=request.user,
+                **upload_form.service_kwargs(),
+            ),
         ):
             messages.success(
                 request, "Document uploaded. A business manager will check it."
@@ -73,8 +75,11 @@ def mine(request):
             return redirect("partners:mine")
     elif request.method == "POST" and "add_member" in request.POST:
         member_form = MemberAddForm(request.POST)
-        if _run(
-            member_form, services.membership_add, partner=partner, added_by=request.user
+        if submit(
+            member_form,
+            lambda data: services.membership_add(
+                partner=partner, added_by=request.user, **data
+            ),
         ):
             messages.success(
                 request,
@@ -95,25 +100,30 @@ def mine(request):
     return render(request, "partners/partner_mine.html", context)
 
 
-def _run(form, service, **kwargs) -> bool:
-    """Validate the form, run the service with its data; errors go on the form."""
-    if not form.is_valid():
-        return False
-    extra = (
-        form.service_kwargs() if hasattr(form, "service_kwargs") else form.cleaned_data
+@login_required
+@require_POST
+def member_remove(request, membership_id: int):
+    membership = get_object_or_404(
+        PartnerMembership.objects.select_related("partner", "user"),
+        pk=membership_id,
+        partner_id=getattr(
+            selectors.partner_get_for_member(user=request.user), "pk", None
+        ),
     )
-    try:
-        service(**kwargs, **extra)
-    except DomainError as exc:
-        form.add_domain_error(exc)
-        return False
-    return True
+    act(
+        request,
+        lambda: services.membership_remove(
+            membership=membership, removed_by=request.user
+        ),
+        success=f"{membership.user.email} can no longer act for "
+        f"{membership.partner.name}.",
+    )
+    return redirect("partners:mine")
 
 
 @login_required
+@permission_required("partners.review_partners", raise_exception=True)
 def review(request):
-    if not request.user.has_perm("partners.review_partners"):
-        raise PermissionDenied
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else None
     context = {
@@ -124,41 +134,38 @@ def review(request):
     return render(request, "partners/partner_review.html", context)
 
 
+DECISIONS = {
+    "approve": services.partner_approve,
+    "suspend": services.partner_suspend,
+    "reinstate": services.partner_reinstate,
+}
+
+
 @login_required
 @require_POST
 def decide(request, slug: str):
-    partner = get_object_or_404(Partner, slug=slug)
-    if not request.user.has_perm("partners.decide_partner", partner):
-        raise PermissionDenied
+    partner = selectors.partner_get_visible(actor=request.user, slug=slug)
     form = DecisionForm(request.POST)
-    service = {
-        "approve": services.partner_approve,
-        "suspend": services.partner_suspend,
-        "reinstate": services.partner_reinstate,
-    }
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            service[data["decision"]](
+        done = act(
+            request,
+            lambda: DECISIONS[data["decision"]](
                 partner=partner, decided_by=request.user, reason=data["reason"]
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            partner.refresh_from_db()
-            messages.success(
-                request,
-                f"{partner.name} is now {partner.get_status_display().lower()}.",
-            )
+            ),
+        )
+        if done:
+            status = done.value.get_status_display().lower()
+            messages.success(request, f"{partner.name} is now {status}.")
     return redirect("partners:detail", slug=partner.slug)
 
 
 @login_required
 def document(request, document_id: int):
     """Serve a compliance document to those allowed to see it (never a public URL)."""
-    doc = get_object_or_404(ComplianceDocument, pk=document_id)
-    if not request.user.has_perm("partners.view_document", doc):
-        raise PermissionDenied
+    doc = get_object_or_404(
+        selectors.document_list_visible(actor=request.user), pk=document_id
+    )
     try:
         handle = doc.file.open("rb")
     except FileNotFoundError:
@@ -175,18 +182,15 @@ def document(request, document_id: int):
 @require_POST
 def document_verify(request, document_id: int):
     doc = get_object_or_404(
-        ComplianceDocument.objects.select_related("partner"), pk=document_id
+        selectors.document_list_visible(actor=request.user), pk=document_id
     )
-    if not request.user.has_perm("partners.verify_document", doc):
-        raise PermissionDenied
-    try:
-        services.compliance_document_verify(document=doc, verified_by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"{doc.get_kind_display()} for {doc.partner.name} verified."
-        )
+    act(
+        request,
+        lambda: services.compliance_document_verify(
+            document=doc, verified_by=request.user
+        ),
+        success=f"{doc.get_kind_display()} for {doc.partner.name} verified.",
+    )
     return redirect("partners:detail", slug=doc.partner.slug)
 
 

@@ -84,8 +84,9 @@ def test_approving_twice_is_409(manager, partner):
 
 
 def test_partner_staff_cannot_approve(partner_user, other_partner_user, applied):
+    # Someone else's application is not theirs to see: 404, not 403.
     response = _client(other_partner_user).post(_url("approve", applied), {})
-    assert response.status_code == 403
+    assert response.status_code == 404
     response = _client(partner_user).post(
         _url("approve", partner_user.partner_memberships.get().partner), {}
     )

@@ -28,8 +28,9 @@ def test_directory_lists_only_approved_partners(client, partner, applied):
 
 
 def test_anonymous_cannot_open_an_application_or_review(client, applied):
+    # An application is not public: to anonymous it does not exist.
     assert (
-        client.get(reverse("partners:detail", args=[applied.slug])).status_code == 403
+        client.get(reverse("partners:detail", args=[applied.slug])).status_code == 404
     )
     review = client.get(reverse("partners:review"))
     assert review.status_code == 302 and "/accounts/login/" in review.url
@@ -74,7 +75,15 @@ def test_partner_staff_cannot_decide_on_partners(client, partner_user, applied):
     response = client.post(
         reverse("partners:decide", args=[applied.slug]), {"decision": "approve"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # another organisation's application
+    own = client.post(
+        reverse(
+            "partners:decide",
+            args=[partner_user.partner_memberships.get().partner.slug],
+        ),
+        {"decision": "suspend", "reason": "x"},
+    )
+    assert own.status_code == 403  # the service refuses
     applied.refresh_from_db()
     assert applied.status == Partner.Status.APPLIED
     assert client.get(reverse("partners:review")).status_code == 403
@@ -88,8 +97,8 @@ def test_documents_are_served_only_to_their_partner_and_managers(
     for user, status in [
         (partner_user, 200),
         (manager, 200),
-        (other_partner_user, 403),
-        (outsider, 403),
+        (other_partner_user, 404),  # documents they may not see do not exist
+        (outsider, 404),
     ]:
         client.force_login(user)
         assert client.get(url).status_code == status, user.username

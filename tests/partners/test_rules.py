@@ -112,7 +112,7 @@ def test_partner_staff_cannot_open_another_partners_document(
 ):
     client.force_login(other_partner_user)
     url = reverse("partners:document", args=[_doc(partner).pk])
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_documents_are_kept_outside_media_root_with_no_public_url(

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from hub.errors import DomainError, PermissionDenied, StateError
+from hub.models import AuditEntry
 from partners import services
 from partners.models import ComplianceDocument, Partner, PartnerMembership
 from partners.selectors import (
@@ -86,7 +87,13 @@ def test_manager_approves_and_the_decision_records_who_when_why(applied, manager
     assert applied.status == Partner.Status.APPROVED
     assert applied.status_decided_by == manager
     assert applied.status_decided_at is not None
-    assert applied.history.first().status_reason == "Documents checked"
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.reason) == (
+        "partner.approved",
+        manager,
+        "Documents checked",
+    )
+    assert entry.changes == {"status": ["applied", "approved"]}
 
 
 def test_approving_twice_is_a_state_error(applied, manager):
