@@ -56,6 +56,10 @@ class HouseholdInput(_ModelInput):
 
 
 class HouseholdMineApi(ApiView):
+    # 404: no household yet. The household is always the caller's own (no 403).
+    extra_error_statuses = {"get": (404,), "patch": (404,)}
+    omit_error_statuses = {"get": (403,), "post": (403,), "patch": (403, 409)}
+
     @extend_schema_serializer(component_name="HouseholdCreateInput")
     class CreateInput(HouseholdInput):
         members = MemberInput(many=True, required=False, max_length=MAX_MEMBERS)
@@ -112,6 +116,9 @@ class HouseholdMineApi(ApiView):
 
 
 class HouseholdMemberCreateApi(ApiView):
+    extra_error_statuses = (404,)  # no household yet
+    omit_error_statuses = (403, 409)  # the caller's own household; nothing clashes
+
     @extend_schema(
         request=MemberInput,
         responses={201: MemberOutput},
@@ -138,12 +145,18 @@ class HouseholdMemberCreateApi(ApiView):
 
 
 class HouseholdExportApi(ApiView):
+    extra_error_statuses = (404,)  # no household yet
+    omit_error_statuses = (403,)
+
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(selectors.household_export(household=_household(request)))
 
 
 class SignUpListCreateApi(ApiView):
+    extra_error_statuses = (404,)  # no household yet
+    omit_error_statuses = {"get": (403,)}
+
     @extend_schema_serializer(component_name="SignUpCreateInput")
     class InputSerializer(StrictInputSerializer):
         activity_id = serializers.IntegerField(min_value=1)
@@ -200,9 +213,10 @@ class SignUpListCreateApi(ApiView):
     def post(self, request):
         data = self.input(self.InputSerializer)
         household = _household(request)
-        activity = selectors.activity_get(
-            activity_id=data["activity_id"], user=request.user
-        )
+        with selectors.as_field_error("activity_id"):
+            activity = selectors.activity_get(
+                activity_id=data["activity_id"], user=request.user
+            )
         result = services.signup_create(
             household=household,
             activity=activity,
@@ -217,6 +231,8 @@ class SignUpListCreateApi(ApiView):
 
 
 class SignUpDetailApi(ApiView):
+    omit_error_statuses = (403,)  # whoever sees it may read it; others get 404
+
     @extend_schema(responses=SignUpOutput)
     def get(self, request, signup_id: int):
         signup = selectors.signup_get(signup_id=signup_id, user=request.user)
@@ -280,9 +296,10 @@ class ReferralListCreateApi(ApiView):
     )
     def post(self, request):
         data = self.input(self.InputSerializer)
-        activity = selectors.activity_get(
-            activity_id=data.pop("activity_id"), user=request.user
-        )
+        with selectors.as_field_error("activity_id"):
+            activity = selectors.activity_get(
+                activity_id=data.pop("activity_id"), user=request.user
+            )
         referral = services.referral_create(
             referred_by=request.user, activity=activity, **data
         )

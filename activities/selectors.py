@@ -2,6 +2,7 @@
 of queries however many rows there are (asserted in the tests)."""
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -325,6 +326,16 @@ def household_history(*, household: Household) -> list[AuditEntry]:
     return list(_history((Household, [household.pk]), (SignUp, signups)))
 
 
+@contextmanager
+def as_field_error(field: str):
+    """For an id sent in a request body: an unknown or unseen object is a 400
+    naming the field, not a 404 of the address."""
+    try:
+        yield
+    except NotFound as exc:
+        raise DomainError(exc.message, field=field) from None
+
+
 def activity_sessions(*, activity: Activity) -> list[Session]:
     return list(
         activity.sessions.annotate(
@@ -554,9 +565,9 @@ def session_get(*, session_id: int, user) -> Session:
 
 
 def booking_for_publishing(*, booking_id: int, user):
-    """A booking to publish an activity on: NotFound (on `booking_id`) if the
-    user may not see it, PermissionDenied if they see it but may not publish
-    on it (e.g. the school's staff)."""
+    """A booking to publish an activity on: NotFound if the user may not see
+    it, PermissionDenied if they see it but may not publish on it (e.g. the
+    school's staff)."""
     from bookings.models import Booking
 
     booking = (
@@ -565,7 +576,7 @@ def booking_for_publishing(*, booking_id: int, user):
         .first()
     )
     if booking is None or not user.has_perm("bookings.view_booking", booking):
-        raise NotFound(f"No booking has id {booking_id}.", field="booking_id")
+        raise NotFound(f"No booking has id {booking_id}. Check the id.")
     require_perm(
         user,
         "activities.publish_on_booking",

@@ -124,7 +124,7 @@ def test_signup_bad_input_names_the_field_and_saves_nothing(activity):
             "member_ids",
         ),
         ({"activity_id": activity.pk, "member_ids": [999999]}, 400, "member_ids"),
-        ({"activity_id": 999999, "member_ids": [members[0].pk]}, 404, None),
+        ({"activity_id": 999999, "member_ids": [members[0].pk]}, 400, "activity_id"),
     ]
     for payload, status, field in cases:
         response = client.post(url("signups"), payload, format="json")
@@ -229,8 +229,8 @@ def test_publishing_bad_input(booking, partner_user, other_partner_user, room, p
         starts=booking.slots.first().starts_at.replace(year=2027),
     )
     cases = [
-        # Another organisation's booking is not theirs to see: 404.
-        (other_partner_user, {"booking_id": booking.pk}, 404, "booking_id"),
+        # Another organisation's booking: a 400 on the id, as for an unknown one.
+        (other_partner_user, {"booking_id": booking.pk}, 400, "booking_id"),
         (partner_user, {"booking_id": declined.pk}, 400, "booking"),
         (partner_user, {"booking_id": booking.pk, "capacity": 81}, 400, "capacity"),
         (
