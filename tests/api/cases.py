@@ -258,13 +258,12 @@ def _(w):
 
 
 def _decision(w, *, from_status, clash_status):
-    ok = Call(
-        w.manager,
-        {"partner_id": w.partner_in(from_status).pk},
-        body={"reason": "Insurance checked."},
-    )
+    partner = w.partner_in(from_status)
+    ok = Call(w.manager, {"partner_id": partner.pk}, body={"reason": "Checked."})
+    # The partner's own staff see their application but may not decide on it.
+    own_staff = PartnerMembershipFactory(partner=partner).user
     clash = {"partner_id": w.partner_in(clash_status).pk}
-    return calls(ok, bad={}, stranger=w.partner_user, missing="partner_id") | {
+    return calls(ok, bad={}, stranger=own_staff, missing="partner_id") | {
         409: replace(ok, path=clash)
     }
 
