@@ -1,4 +1,6 @@
-"""Realistic demo data for a partnership of three schools.
+"""Realistic demo data for a partnership of three schools: the hub part (the
+trust, schools, rooms, terms, staff and family accounts). `manage.py seed_demo`
+(portal) runs it, then partners.demo, bookings.demo and activities.demo.
 
 Everything is created through get_or_create on natural keys, so running it twice
 changes nothing. Dates are relative to today so the demo never goes stale.
@@ -12,7 +14,6 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,17 +28,8 @@ from hub.models import (
     Trust,
 )
 from hub.services import room_create
-from partners.models import ComplianceDocument, Partner, PartnerMembership
 
 DEMO_PASSWORD = "community-hub-demo"
-
-# A minimal valid one-page PDF, so uploaded demo documents open in a viewer.
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 Progress = Callable[[str], None]
 
@@ -106,59 +98,6 @@ SITES = [
     },
 ]
 
-PARTNERS = [
-    (
-        "Family Action Leeds",
-        "charity",
-        "264713",
-        "charity",
-        "Whole-family support and parenting courses.",
-    ),
-    (
-        "Holbeck Food Collective",
-        "cic",
-        "12345678",
-        "charity",
-        "Cook-and-eat sessions and a community pantry.",
-    ),
-    (
-        "Beeston Youth Football",
-        "community_group",
-        "",
-        "standard",
-        "Football for children aged 5 to 14.",
-    ),
-    (
-        "Leeds Citizens Advice",
-        "charity",
-        "1093741",
-        "charity",
-        "Money, debt and benefits advice.",
-    ),
-    (
-        "South Leeds Health Visiting",
-        "statutory",
-        "",
-        "member",
-        "Health visitors' drop-ins for families with babies.",
-    ),
-    (
-        "Hillside After-School Club",
-        "school_club",
-        "",
-        "member",
-        "Wraparound care for Hillside pupils.",
-    ),
-    ("Rainbow Arts", "cic", "09876543", "standard", "Creative arts for families."),
-    (
-        "New Start Parents Group",
-        "community_group",
-        "",
-        "standard",
-        "Peer support for new parents.",
-    ),
-]
-
 
 def school_year_start(today: dt.date) -> int:
     return today.year if today.month >= 9 else today.year - 1
@@ -196,7 +135,7 @@ def _demo_password_hash(hashers: tuple[str, ...]) -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _user(username: str, *, first: str, last: str, **extra):
+def demo_user(username: str, *, first: str, last: str, **extra):
     user, _ = get_user_model().objects.get_or_create(
         username=username,
         defaults={
@@ -229,7 +168,15 @@ def seed_features() -> dict[str, RoomFeature]:
     return features
 
 
+def seed_admin():
+    """The platform admin, who creates the schools and rooms."""
+    return demo_user(
+        "admin", first="Alex", last="Admin", is_superuser=True, is_staff=True
+    )
+
+
 def seed_sites(progress: Progress) -> list[Site]:
+    admin = seed_admin()
     trust, _ = Trust.objects.get_or_create(
         slug="south-leeds-partnership",
         defaults={"name": "South Leeds Learning Partnership"},
@@ -265,6 +212,7 @@ def seed_sites(progress: Progress) -> list[Site]:
         )
         for name, capacity, feature_slugs, evening, weekend in spec["rooms"]:
             seed_room(
+                admin,
                 site,
                 name,
                 capacity,
@@ -292,12 +240,15 @@ def seed_sites(progress: Progress) -> list[Site]:
     return sites
 
 
-def seed_room(site, name, capacity, features, evening_pence, weekend_pence) -> Room:
+def seed_room(
+    actor, site, name, capacity, features, evening_pence, weekend_pence
+) -> Room:
     slug = name.lower().replace(" ", "-").replace("'", "")
     room = Room.objects.filter(site=site, slug=slug).first()
     if room is None:
         step_free = any(f.slug == "step-free" for f in features)
         room = room_create(
+            actor=actor,
             site=site,
             name=name,
             slug=slug,
@@ -309,66 +260,6 @@ def seed_room(site, name, capacity, features, evening_pence, weekend_pence) -> R
             accessibility_notes="Step-free from the car park." if step_free else "",
         )
     return room
-
-
-def seed_partners(progress: Progress, manager) -> list[Partner]:
-    today = timezone.localdate()
-    partners = []
-    for index, (name, kind, number, band, description) in enumerate(PARTNERS):
-        slug = name.lower().replace(" ", "-").replace("'", "")
-        status = (
-            Partner.Status.APPLIED
-            if index == len(PARTNERS) - 1
-            else Partner.Status.APPROVED
-        )
-        partner, created = Partner.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "registration_number": number,
-                "description": description,
-                "contact_name": f"{name} office",
-                "contact_email": f"hello@{slug}.example.org",
-                "contact_phone": "0113 496 0100",
-                "status": status,
-                "rate_band": band,
-                "charity_discount_percent": 30 if band == "charity" else 0,
-                "status_decided_by": manager
-                if status == Partner.Status.APPROVED
-                else None,
-                "status_decided_at": timezone.now()
-                if status == Partner.Status.APPROVED
-                else None,
-                "status_reason": "Documents checked."
-                if status == Partner.Status.APPROVED
-                else "",
-            },
-        )
-        if created:
-            seed_documents(partner, index, today, manager)
-        partners.append(partner)
-    progress(f"{len(partners)} partner organisations with compliance documents")
-    return partners
-
-
-def seed_documents(partner, index, today, manager) -> None:
-    # Partner 2's insurance expires within 30 days, partner 3's has expired.
-    expiry = {2: today + dt.timedelta(days=12), 3: today - dt.timedelta(days=20)}.get(
-        index, today + dt.timedelta(days=200 + index * 10)
-    )
-    verified = partner.status == Partner.Status.APPROVED
-    for kind in ComplianceDocument.Kind.values:
-        doc = ComplianceDocument(
-            partner=partner,
-            kind=kind,
-            cover_amount_pence=500_000_000 if kind == "insurance" else None,
-            expires_on=expiry if kind in ("insurance", "dbs") else None,
-            verified_by=manager if verified else None,
-            verified_at=timezone.now() if verified else None,
-        )
-        doc.file.save(f"{kind}.pdf", ContentFile(DEMO_PDF), save=False)
-        doc.save()
 
 
 FAMILY_NAMES = [
@@ -386,16 +277,18 @@ FAMILY_NAMES = [
 
 
 @transaction.atomic
-def seed_people(progress: Progress, sites: list[Site]) -> list[DemoLogin]:
+def seed_staff(progress: Progress, sites: list[Site]) -> tuple[list[DemoLogin], list]:
+    """The platform admin, each school's business manager and caretaker, and a
+    link worker for all schools. Returns the logins and the business managers."""
     logins = [DemoLogin("Platform admin", "admin", "creates schools, assigns roles")]
-    _user("admin", first="Alex", last="Admin", is_superuser=True, is_staff=True)
+    seed_admin()
     managers = []
     for index, site in enumerate(sites, start=1):
-        bm = _user(f"manager{index}", first="Jo", last=f"Bennett{index}")
+        bm = demo_user(f"manager{index}", first="Jo", last=f"Bennett{index}")
         StaffRole.objects.get_or_create(
             user=bm, site=site, role=StaffRole.Role.BUSINESS_MANAGER
         )
-        caretaker = _user(f"caretaker{index}", first="Pat", last=f"Hughes{index}")
+        caretaker = demo_user(f"caretaker{index}", first="Pat", last=f"Hughes{index}")
         StaffRole.objects.get_or_create(
             user=caretaker, site=site, role=StaffRole.Role.SITE_STAFF
         )
@@ -404,24 +297,20 @@ def seed_people(progress: Progress, sites: list[Site]) -> list[DemoLogin]:
         logins.append(
             DemoLogin("Site staff (caretaker)", caretaker.username, site.name)
         )
-    link = _user("linkworker", first="Sam", last="Rahman")
+    link = demo_user("linkworker", first="Sam", last="Rahman")
     for site in sites:
         StaffRole.objects.get_or_create(
             user=link, site=site, role=StaffRole.Role.LINK_WORKER
         )
     logins.append(DemoLogin("Link worker", "linkworker", "all three schools"))
     progress("Staff: business managers, caretakers and a link worker")
-    partners = seed_partners(progress, managers[0])
-    for index, partner in enumerate(partners, start=1):
-        user = _user(f"partner{index}", first="Chris", last=f"Lee{index}")
-        PartnerMembership.objects.get_or_create(
-            partner=partner, user=user, defaults={"role": PartnerMembership.Role.ADMIN}
-        )
-        if index in (1, len(partners)):
-            logins.append(DemoLogin("Partner staff", user.username, partner.name))
+    return logins, managers
+
+
+@transaction.atomic
+def seed_families(progress: Progress) -> list[DemoLogin]:
     for n in range(1, 51):
         first, last = FAMILY_NAMES[(n - 1) % len(FAMILY_NAMES)]
-        _user(f"family{n:02d}", first=first, last=last)
-    logins.append(DemoLogin("Family", "family01", "one of 50 demo families"))
+        demo_user(f"family{n:02d}", first=first, last=last)
     progress("50 family accounts")
-    return logins
+    return [DemoLogin("Family", "family01", "one of 50 demo families")]

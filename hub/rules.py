@@ -3,8 +3,8 @@
 Views, the API and templates all ask ``user.has_perm("app.action_model", obj)``
 (or ``{% has_perm %}`` in templates). A permission not declared here, or in an
 app's own ``rules.py``, is denied: django-rules' backend answers False for names
-it does not know, and ModelBackend grants model permissions only to superusers
-(platform admins), as we never assign them to groups or users.
+it does not know, and the password backend (hub.auth_backends) grants none.
+Superusers (platform admins) hold every permission.
 
 Predicates look roles up once per user object and cache them on it, so asking
 about many objects in one request costs no extra queries.

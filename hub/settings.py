@@ -1,8 +1,11 @@
 """Community Hub settings, read from environment variables (see .env.example).
 
-With nothing set, the product runs in development mode on an SQLite file with no
-other service. Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY,
-DATABASE_URL (PostgreSQL) and REDIS_URL.
+DEBUG is off unless DJANGO_DEBUG=true: production is the default, and with DEBUG
+off DJANGO_SECRET_KEY is required. The development commands (bin/run, bin/bench)
+export DJANGO_DEBUG=true, which also allows the fixed development key; the test
+suite gets the same through hub/settings_test.py. With no other variable set the
+product runs on an SQLite file with no other service. Production sets
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
 
 from pathlib import Path
@@ -13,8 +16,8 @@ from hub.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", "True")
-# Required in production; development falls back to a fixed, clearly unsafe key.
+DEBUG = env_bool("DJANGO_DEBUG", "False")
+# Required unless DEBUG is on; only then a fixed, clearly unsafe key is used.
 SECRET_KEY = (
     env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key")
     if DEBUG
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "partners",
     "bookings",
     "activities",
+    "portal",  # pages and commands that combine the apps above; nothing imports it
 ]
 
 MIDDLEWARE = [
@@ -75,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hub.context_processors.navigation",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -103,7 +107,7 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "hub.auth_backends.PasswordBackend",  # passwords only; rules.py grants
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

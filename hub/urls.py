@@ -13,7 +13,8 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("hub.urls_pages")),
-    path("accounts/", include("hub.urls_accounts")),
+    path("", include("portal.urls")),
+    path("accounts/", include("portal.urls_accounts")),
     path("partners/", include("partners.urls")),
     path("bookings/", include("bookings.urls")),
     path("activities/", include("activities.urls")),

@@ -1,11 +1,10 @@
 from django.urls import path
 
-from hub import dashboard, views
+from hub import views
 
 app_name = "hub"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("sites/", views.site_list, name="site-list"),
     path("sites/new/", views.site_create, name="site-create"),
     path("sites/<slug:slug>/", views.site_detail, name="site-detail"),

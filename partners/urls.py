@@ -1,11 +1,11 @@
 from django.urls import path
 
-from partners import views
+from partners import views, views_apply
 
 app_name = "partners"
 urlpatterns = [
     path("", views.directory, name="directory"),
-    path("apply/", views.apply, name="apply"),
+    path("apply/", views_apply.partner_apply, name="apply"),
     path("mine/", views.mine, name="mine"),
     path(
         "mine/members/<int:membership_id>/remove/",

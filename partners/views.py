@@ -192,10 +192,3 @@ def document_verify(request, document_id: int):
         success=f"{doc.get_kind_display()} for {doc.partner.name} verified.",
     )
     return redirect("partners:detail", slug=doc.partner.slug)
-
-
-def apply(request):
-    """The application form lives with the account pages (hub.accounts)."""
-    from hub.accounts import partner_apply_view
-
-    return partner_apply_view(request)

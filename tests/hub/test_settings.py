@@ -1,5 +1,6 @@
-"""Production settings: `check --deploy` is clean, and a missing secret key stops
-start-up instead of falling back to the development key.
+"""Production settings: DEBUG is off unless DJANGO_DEBUG=true, `check --deploy`
+is clean, and a missing secret key stops start-up instead of falling back to
+the development key, which only DEBUG (bin/run) and the test suite allow.
 
 Each case runs manage.py in a subprocess so the settings module is read fresh
 from the environment given.
@@ -57,3 +58,39 @@ def test_a_debug_value_that_is_not_a_boolean_fails_loudly():
     result = _manage("check", **{**PRODUCTION, "DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def _debug_setting(**env: str) -> str:
+    code = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_debug_is_off_unless_switched_on():
+    key = PRODUCTION["DJANGO_SECRET_KEY"]
+    assert _debug_setting(DJANGO_SECRET_KEY=key) == "DEBUG False"
+    assert _debug_setting(DJANGO_SECRET_KEY=key, DJANGO_DEBUG="true") == "DEBUG True"
+
+
+def test_with_nothing_set_the_secret_key_is_required():
+    result = _manage("check")
+    assert result.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable." in result.stderr
+
+
+def test_debug_on_needs_no_secret_key():
+    assert _debug_setting(DJANGO_DEBUG="true") == "DEBUG True"
+
+
+def test_the_development_commands_switch_debug_on():
+    for script in ("bin/run", "bin/bench"):
+        assert "export DJANGO_DEBUG=true" in (ROOT / script).read_text(), script
+
+
+def test_the_test_suite_reads_the_development_defaults(settings):
+    """hub.settings_test: the development key and plain HTTP, with no environment."""
+    if not os.environ.get("DJANGO_SECRET_KEY"):
+        assert settings.SECRET_KEY == "dev-only-insecure-key"
+    assert settings.SECURE_SSL_REDIRECT is False
+    assert settings.SESSION_COOKIE_SECURE is False

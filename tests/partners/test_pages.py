@@ -166,7 +166,7 @@ def test_dashboard_shows_applications_expiring_documents_and_requests(
 ):
     partner.documents.update(expires_on=timezone.localdate() + dt.timedelta(days=7))
     client.force_login(manager)
-    page = client.get(reverse("hub:dashboard")).content.decode()
+    page = client.get(reverse("portal:dashboard")).content.decode()
     assert applied.name in page
     assert "Public liability insurance expires on" in page
     assert "Booking requests" in page
@@ -174,7 +174,7 @@ def test_dashboard_shows_applications_expiring_documents_and_requests(
 
 def test_dashboard_is_for_managers_only(client, partner_user):
     client.force_login(partner_user)
-    assert client.get(reverse("hub:dashboard")).status_code == 403
+    assert client.get(reverse("portal:dashboard")).status_code == 403
 
 
 def _partners(n: int) -> None:
@@ -186,7 +186,7 @@ def _partners(n: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "url_name", ["partners:directory", "partners:review", "hub:dashboard"]
+    "url_name", ["partners:directory", "partners:review", "portal:dashboard"]
 )
 def test_list_pages_keep_a_constant_query_count(
     client, manager, url_name, django_assert_max_num_queries

@@ -99,7 +99,7 @@ def test_anonymous_sees_only_the_directory_partner_pages_and_application(
         reverse("partners:mine"),
         reverse("partners:review"),
         reverse("partners:document", args=[_doc(partner).pk]),
-        reverse("hub:dashboard"),
+        reverse("portal:dashboard"),
     ]
     for url in private:
         response = client.get(url)

@@ -1,11 +1,11 @@
 """Signing in and out, password reset (Django's views, our templates) and
-family sign-up. The partner application page lives at /partners/apply/ and is
-routed by partners.urls to hub.accounts.partner_apply_view."""
+family sign-up. The partner application page is the partners app's own
+(/partners/apply/, partners.views_apply)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hub import accounts
+from portal import accounts
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),

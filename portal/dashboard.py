@@ -26,4 +26,4 @@ def dashboard(request):
         "sites": list(sites.order_by("name")),
         **dashboard_panel_context(user=user),
     }
-    return render(request, "hub/dashboard.html", context)
+    return render(request, "portal/dashboard.html", context)

@@ -1,20 +1,21 @@
 """Load realistic demo data: three schools, rooms, partners, staff, families,
 bookings and activities. Safe to run again: existing data is kept."""
 
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from activities.demo import seed_demo_activities
+from bookings.demo import seed_demo_bookings
 from hub import demo
+from partners.demo import seed_demo_partners
 
-# Later steps live in their own apps; each is optional so the core seed works
-# while an app has no demo data yet.
+# After the hub's schools, staff and families: each app seeds its own data
+# through its own services, in dependency order.
 APP_STEPS = [
-    ("bookings.demo", "seed_demo_bookings", "Room bookings"),
-    ("activities.demo", "seed_demo_activities", "Activities, households and sign-ups"),
+    (seed_demo_bookings, "Room bookings"),
+    (seed_demo_activities, "Activities, households and sign-ups"),
 ]
 
 
@@ -39,23 +40,17 @@ class Command(BaseCommand):
 
             sites = demo.seed_sites(progress)
             bar.advance(task)
-            logins = demo.seed_people(progress, sites)
-            bar.advance(task, 2)
-            for module_name, function_name, label in APP_STEPS:
-                function = self._optional(module_name, function_name)
-                if function is not None:
-                    bar.update(task, description=label)
-                    function(progress=progress)
+            logins, managers = demo.seed_staff(progress, sites)
+            logins += seed_demo_partners(progress=progress, manager=managers[0])
+            bar.advance(task)
+            logins += demo.seed_families(progress)
+            bar.advance(task)
+            for function, label in APP_STEPS:
+                bar.update(task, description=label)
+                function(progress=progress)
                 bar.advance(task)
             bar.update(task, description="Demo data ready")
         self._print_logins(console, logins)
-
-    @staticmethod
-    def _optional(module_name: str, function_name: str):
-        try:
-            return getattr(import_module(module_name), function_name)
-        except (ImportError, AttributeError):
-            return None
 
     @staticmethod
     def _print_logins(console: Console, logins) -> None:

@@ -12,7 +12,7 @@ from partners.models import Partner
 from tests.factories import ComplianceDocumentFactory, PartnerFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("hub:dashboard")
+DASHBOARD = reverse("portal:dashboard")
 
 
 @pytest.fixture(autouse=True)

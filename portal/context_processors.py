@@ -1,0 +1,76 @@
+"""The navigation for every page: each link is shown when the person holds the
+permission that guards its page (``user.has_perm``), the same rule the page
+and the services check. Nothing here re-derives a rule.
+
+Costs at most three queries per page: the user's site roles and partner
+memberships (each cached on the user for the request by the rules layer), and
+the user's household.
+"""
+
+from django.urls import reverse
+
+from activities.selectors import household_for_user
+from hub.models import Site
+from hub.rules import site_ids_for
+from partners.models import Partner
+from partners.rules import partner_ids_for
+
+# (label, url name, permission that guards the page) for links without an object.
+STAFF_LINKS = [
+    ("Dashboard", "portal:dashboard", "hub.view_dashboard"),
+    ("Room requests", "bookings:queue", "bookings.view_queue"),
+    ("Partner reviews", "partners:review", "partners.review_partners"),
+]
+REFERRALS = ("Referrals", "activities:referrals", "activities.refer_household")
+# A partner's own pages, shown to whoever may see the partner's private page.
+PARTNER_LINKS = [
+    ("Our bookings", "bookings:mine"),
+    ("Our activities", "activities:mine"),
+    ("Our organisation", "partners:mine"),
+]
+
+
+def _link(label: str, url_name: str, *args) -> dict:
+    return {"label": label, "url": reverse(url_name, args=args)}
+
+
+def _sheet_link(user) -> list[dict]:
+    """The lettings sheet of the first site whose sheet the user may open."""
+    for site_id in sorted(site_ids_for(user)):
+        if user.has_perm("bookings.view_sheet", Site(pk=site_id)):
+            return [_link("Lettings sheet", "bookings:sheet", site_id)]
+    return []
+
+
+def _partner_links(user) -> list[dict]:
+    partners = [Partner(pk=pk) for pk in sorted(partner_ids_for(user))]
+    if any(user.has_perm("partners.view_partner_private", p) for p in partners):
+        return [_link(label, name) for label, name in PARTNER_LINKS]
+    return []
+
+
+def _signed_in_links(user) -> list[dict]:
+    links = [
+        _link(label, name) for label, name, perm in STAFF_LINKS if user.has_perm(perm)
+    ]
+    links += _sheet_link(user)
+    if user.has_perm(REFERRALS[2]):
+        links.append(_link(*REFERRALS[:2]))
+    links += _partner_links(user)
+    household = household_for_user(user=user)
+    if household is not None and user.has_perm("activities.view_household", household):
+        links.append(_link("Your family", "activities:household"))
+    return links
+
+
+def navigation(request) -> dict:
+    user = request.user
+    links = [
+        _link("Activities", "activities:list"),
+        _link("Schools and rooms", "hub:site-list"),
+    ]
+    if user.is_authenticated:
+        links += _signed_in_links(user)
+    else:
+        links.append(_link("Partners", "partners:directory"))
+    return {"nav_links": links}
