@@ -31,7 +31,7 @@ MAX_SLOTS = 200  # dates one request may choose; a term of daily sessions fits
 
 class ActivityFilterInput(StrictInputSerializer):
     site = serializers.SlugField(
-        required=False, max_length=50, help_text="School slug."
+        required=False, max_length=80, help_text="School slug."
     )
     area = serializers.CharField(required=False, max_length=100)
     category = serializers.ChoiceField(
