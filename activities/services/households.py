@@ -255,9 +255,10 @@ def _objects_of(household: Household) -> list:
 
 
 def _erase(household: Household, *, actor) -> None:
-    """Members are erased with the household (their changes are recorded on
-    the household's entry); referral notes get an entry each."""
+    """One entry for each member and referral note erased, beside the
+    household's own `household.erased` entry."""
     now = timezone.now()
+    members = list(household.members.all())
     household.members.update(
         first_name="Erased",
         last_name="",
@@ -273,6 +274,7 @@ def _erase(household: Household, *, actor) -> None:
     household.consent_contact = household.consent_photos = False
     household.deletion_requested_at = household.erased_at = now
     household.save()
+    audit_record_many(actor=actor, action="member.erased", objs=members)
     referrals = list(household.referrals.exclude(note=""))
     household.referrals.filter(pk__in=[r.pk for r in referrals]).update(note="")
     audit_record_many(actor=actor, action="referral.note_erased", objs=referrals)

@@ -58,7 +58,6 @@ def _detail_context(request, activity, sessions, form=None) -> dict:
         "places_left": selectors.places_left(activity),
         "household": household,
         "form": form,
-        "can_manage": request.user.has_perm("activities.change_activity", activity),
     }
 
 
