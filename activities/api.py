@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from activities import selectors, services
-from activities.models import Activity
+from activities.models import REASON_MAX_LENGTH, Activity
 from activities.serializers import (
     ActivityDetailOutput,
     ActivityListOutput,
@@ -207,7 +207,7 @@ class ActivityCancelApi(ApiView):
     @extend_schema_serializer(component_name="ActivityCancelInput")
     class InputSerializer(StrictInputSerializer):
         reason = serializers.CharField(
-            max_length=300, help_text="Families see this in their email."
+            max_length=REASON_MAX_LENGTH, help_text="Families see this in their email."
         )
 
     @extend_schema(request=InputSerializer, responses=ActivityDetailOutput)

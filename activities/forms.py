@@ -4,7 +4,13 @@ the services."""
 from django import forms
 from django.core.validators import MinValueValidator
 
-from activities.models import Activity, Household, HouseholdMember
+from activities.models import (
+    REASON_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Activity,
+    Household,
+    HouseholdMember,
+)
 from activities.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from activities.services.publishing import EDITABLE_FIELDS
 from hub.forms_base import HubForm, HubModelForm
@@ -219,6 +225,7 @@ def _at_least_one(field) -> None:
 class ReasonForm(HubForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
         label="Reason",
         help_text="Families will see this in their email.",
     )
@@ -238,6 +245,7 @@ class ReferralForm(HubForm):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         label="Note for the organisation",
     )
 

@@ -19,6 +19,7 @@ ACTIVE_SIGNUP_STATUSES = ("confirmed", "waitlisted", "awaiting_payment")
 # The one limit for long free text (descriptions, notes): forms, serializers
 # and full_clean() all enforce it.
 TEXT_MAX_LENGTH = 5000
+REASON_MAX_LENGTH = 300  # a cancellation's reason, sent to families
 LONG_TEXT = {
     "max_length": TEXT_MAX_LENGTH,
     "validators": [MaxLengthValidator(TEXT_MAX_LENGTH)],
@@ -92,7 +93,7 @@ class Activity(TimeStampedModel):
     what_to_bring = models.TextField(blank=True, **LONG_TEXT)
     languages = models.CharField(max_length=200, blank=True, default="English")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    cancel_reason = models.CharField(max_length=300, blank=True)
+    cancel_reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -159,7 +160,7 @@ class Session(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status, default=Status.SCHEDULED)
-    cancel_reason = models.CharField(max_length=300, blank=True)
+    cancel_reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["starts_at"]

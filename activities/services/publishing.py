@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from activities import tasks
 from activities.errors import DomainError, StateError
-from activities.models import ACTIVE_SIGNUP_STATUSES, Activity, Session, SignUp
+from activities.models import (
+    ACTIVE_SIGNUP_STATUSES,
+    REASON_MAX_LENGTH,
+    Activity,
+    Session,
+    SignUp,
+)
 from bookings.models import Booking, Slot
 from hub.audit import audit_record, audit_record_many, diff, snapshot
 from hub.rules import require_perm
@@ -225,8 +231,7 @@ def activity_cancel(*, activity: Activity, cancelled_by, reason: str) -> Activit
         activity,
         message="You can only cancel your own organisation's activities.",
     )
-    if not reason.strip():
-        raise DomainError("Tell families why it is cancelled.", field="reason")
+    _check_reason(reason, "Tell families why it is cancelled.")
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.status == Activity.Status.CANCELLED:
         raise StateError("This activity is already cancelled.")
@@ -253,7 +258,7 @@ def activity_cancel(*, activity: Activity, cancelled_by, reason: str) -> Activit
 
 def _cancel_sessions(sessions: list[Session], *, actor, reason: str) -> None:
     Session.objects.filter(pk__in=[s.pk for s in sessions]).update(
-        status=Session.Status.CANCELLED, cancel_reason=reason[:300]
+        status=Session.Status.CANCELLED, cancel_reason=reason[:REASON_MAX_LENGTH]
     )
     audit_record_many(
         actor=actor,
@@ -295,9 +300,18 @@ def session_cancel(*, session: Session, reason: str, cancelled_by) -> bool:
         session.activity,
         message="You can only cancel your own organisation's sessions.",
     )
-    if not reason.strip():
-        raise DomainError("Tell families why the session is cancelled.", field="reason")
+    _check_reason(reason, "Tell families why the session is cancelled.")
     return _session_cancel(session, reason=reason, actor=cancelled_by)
+
+
+def _check_reason(reason: str, missing: str) -> None:
+    if not reason.strip():
+        raise DomainError(missing, field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DomainError(
+            f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer.",
+            field="reason",
+        )
 
 
 def _session_cancel(session: Session, *, reason: str, actor) -> bool:

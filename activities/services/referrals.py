@@ -5,6 +5,7 @@ from django.db import transaction
 from activities import selectors
 from activities.errors import Conflict, DomainError
 from activities.models import (
+    TEXT_MAX_LENGTH,
     Activity,
     Attendance,
     Referral,
@@ -26,6 +27,10 @@ def referral_create(
         "activities.refer_household",
         message="Only link workers can refer families.",
     )
+    if len(note) > TEXT_MAX_LENGTH:
+        raise DomainError(
+            f"Keep the note to {TEXT_MAX_LENGTH} characters or fewer.", field="note"
+        )
     household = selectors.household_by_reference(reference=household_reference)
     if activity.status != Activity.Status.PUBLISHED:
         raise DomainError("You can only refer families to published activities.")

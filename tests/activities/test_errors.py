@@ -161,3 +161,22 @@ def test_anonymous_changes_need_sign_in(activity):
     assert response.status_code == 401
     assert response.has_header("WWW-Authenticate")
     assert APIClient().get(reverse("activities-api:list")).status_code == 200
+
+
+def test_a_too_long_cancellation_reason_is_refused_on_its_field(activity, partner_user):
+    from activities.services import activity_cancel
+
+    with pytest.raises(DomainError) as exc:
+        activity_cancel(activity=activity, cancelled_by=partner_user, reason="x" * 301)
+    assert exc.value.field == "reason"
+    client = APIClient()
+    client.force_authenticate(partner_user)
+    response = client.post(
+        reverse("activities-api:cancel", args=[activity.pk]),
+        {"reason": "x" * 301},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "reason" in response.json()["error"]["fields"]
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.PUBLISHED
