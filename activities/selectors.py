@@ -405,6 +405,8 @@ def _attach_positions(signups: list[SignUp]) -> None:
 
 def household_export(*, household: Household) -> dict:
     """Everything we hold about a household, for the family to download."""
+    from activities.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+
     members = list(household.members.all())
     signups = household.signups.select_related("activity", "session").prefetch_related(
         "members"
@@ -415,36 +417,9 @@ def household_export(*, household: Household) -> dict:
     return {
         "household": _fields(
             household,
-            [
-                "name",
-                "reference",
-                "postcode",
-                "email",
-                "phone",
-                "languages",
-                "consent_contact",
-                "consent_photos",
-                "fsm_claimed",
-                "fsm_verified_at",
-                "created_at",
-            ],
+            ["reference", *HOUSEHOLD_FIELDS, "fsm_verified_at", "created_at"],
         ),
-        "members": [
-            _fields(
-                m,
-                [
-                    "id",
-                    "kind",
-                    "first_name",
-                    "last_name",
-                    "date_of_birth",
-                    "relationship",
-                    "medical_notes",
-                    "send_notes",
-                ],
-            )
-            for m in members
-        ],
+        "members": [_fields(m, ["id", *MEMBER_FIELDS]) for m in members],
         "signups": [
             {
                 "activity": s.activity.title,
