@@ -5,8 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from bookings.selectors import dashboard_panel_context
-from hub.models import Site, StaffRole
-from hub.rules import site_ids_for
+from hub.selectors import site_list_managed
 from partners.models import Partner
 from partners.selectors import document_warnings
 
@@ -16,14 +15,12 @@ def dashboard(request):
     user = request.user
     if not user.has_perm("hub.view_dashboard"):
         raise PermissionDenied
-    site_ids = site_ids_for(user, StaffRole.Role.BUSINESS_MANAGER)
-    sites = Site.objects.filter(pk__in=site_ids) if site_ids else Site.objects.all()
     context = {
         "applications": list(
             Partner.objects.filter(status=Partner.Status.APPLIED).order_by("created_at")
         ),
         "warnings": document_warnings(),
-        "sites": list(sites.order_by("name")),
+        "sites": list(site_list_managed(actor=user)),
         **dashboard_panel_context(user=user),
     }
     return render(request, "portal/dashboard.html", context)
