@@ -306,3 +306,46 @@ def test_docs_load_their_scripts_and_styles_from_this_server(client):
     assert any(a.endswith(".css") for a in assets)
     assert not [a for a in assets if re.match(r"(https?:)?//", a)]
     assert not re.search(r"https?://(?!127\.0\.0\.1|localhost|testserver)", html)
+
+
+def test_room_field_lists_derive_from_the_service():
+    """hub.services.ROOM_FIELDS is the one list: the API input and output and
+    the page's form (rates typed in pounds) all cover exactly those fields."""
+    from hub.api import RoomInput, RoomOutput
+    from hub.forms import RoomForm
+    from hub.services import ROOM_FIELDS
+
+    fields = set(ROOM_FIELDS) | {"features"}
+    assert set(RoomInput().fields) == fields
+    assert set(RoomOutput.Meta.fields) - {"id", "site", "site_slug"} == fields
+    form_fields = {
+        f"{name}_pence" if name.startswith("rate_") else name
+        for name in RoomForm.base_fields
+    }
+    assert form_fields == fields
+
+
+def test_lists_refuse_unknown_query_fields_and_honour_page_size(api, site, other_site):
+    response = api.get("/api/v1/rooms/?capcity=3")
+    assert response.status_code == 400
+    assert "capcity" in response.json()["error"]["fields"]
+    page = api.get("/api/v1/sites/?page_size=1").json()
+    assert (page["count"], len(page["results"])) == (2, 1)
+    assert "page=2" in page["next"]
+
+
+def test_opening_times_are_iso_times(api, site):
+    hours = api.get(f"/api/v1/sites/{site.pk}/").json()["opening_hours"][0]
+    assert (hours["opens_at"], hours["closes_at"]) == ("15:30:00", "21:30:00")
+
+
+def test_every_room_write_leaves_one_audit_entry(bm_api, room, manager):
+    from hub.models import AuditEntry
+
+    bm_api.patch(f"/api/v1/rooms/{room.pk}/", {"capacity": 70}, format="json")
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.changes) == (
+        "room.changed",
+        manager,
+        {"capacity": [80, 70]},
+    )
