@@ -87,6 +87,8 @@ class RoomAvailabilityApi(ApiView):
     """Free windows of one room: opening hours minus closures minus approved
     slots (with buffers). A list with this room's one entry."""
 
+    omit_error_statuses = (403,)  # any signed-in user may see availability
+
     @extend_schema(
         parameters=[AvailabilityQuery],
         responses=RoomAvailabilityOutput(many=True),
@@ -100,6 +102,8 @@ class RoomAvailabilityApi(ApiView):
 
 class SiteAvailabilityApi(ApiView):
     """Free windows of every bookable room at a site: a list, one entry a room."""
+
+    omit_error_statuses = (403,)  # any signed-in user may see availability
 
     @extend_schema(
         parameters=[AvailabilityQuery],

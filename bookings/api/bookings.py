@@ -112,6 +112,8 @@ class BookingListCreateApi(ApiView):
     """GET: bookings you can see (your partner's, or at sites you staff).
     POST: request a room, once or recurring (staff of approved partners)."""
 
+    omit_error_statuses = {"get": (403,)}  # everyone sees their own (maybe none)
+
     @extend_schema(
         parameters=[BookingListQuery],
         responses=paginated(BookingListOutput),
@@ -188,6 +190,8 @@ def _request_kwargs(data: dict) -> dict:
 
 
 class BookingDetailApi(ApiView):
+    omit_error_statuses = (403,)  # unseen is 404; whoever sees it may read it
+
     @extend_schema(responses=BookingDetailOutput, operation_id="bookings_retrieve")
     def get(self, request, booking_id: int):
         booking = selectors.booking_get(booking_id=booking_id, actor=request.user)
