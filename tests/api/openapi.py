@@ -100,7 +100,9 @@ def assert_matches_schema(schema: dict, method: str, path_template: str, respons
     )
     body = json.loads(response.content) if response.content else None
     validator = _validator(schema, content[media_type].get("schema", {}))
-    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    errors = sorted(
+        validator.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path]
+    )
     if errors:
         lines = [f"  at {_where(e)}" for e in errors[:10]]
         raise AssertionError(
