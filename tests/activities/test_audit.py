@@ -376,3 +376,52 @@ def test_no_bulk_change_skips_the_log(booking, partner_user):
     assert {e.object_id for e in entries("signup.cancelled")} == {
         s.pk for s in cancelled_signups
     }
+
+
+def test_other_refused_actions_write_nothing(activity, partner_user, link_worker):
+    household, members = family(children=1)
+    sign(activity, household, members)
+    referral_create(
+        referred_by=link_worker,
+        household_reference=household.reference,
+        activity=activity,
+    )
+    session = activity.sessions.first()
+    start = last_pk()
+    refused = [
+        (DomainError, lambda: household_create(user=household.user, name="Again")),
+        (
+            StateError,
+            lambda: member_remove(member=members[0], removed_by=household.user),
+        ),
+        (
+            DomainError,
+            lambda: referral_create(
+                referred_by=link_worker,
+                household_reference=household.reference,
+                activity=activity,
+            ),
+        ),
+        (
+            DomainError,
+            lambda: attendance_mark(
+                session=session, marked_by=partner_user, present_member_ids={999999}
+            ),
+        ),
+        (
+            PermissionDenied,
+            lambda: member_add(
+                household=household, added_by=partner_user, kind="carer", first_name="X"
+            ),
+        ),
+        (
+            PermissionDenied,
+            lambda: household_request_deletion(
+                household=household, requested_by=partner_user
+            ),
+        ),
+    ]
+    for error, action in refused:
+        with pytest.raises(error):
+            action()
+    assert new_entries(start) == []
