@@ -1,10 +1,12 @@
 """Admin for platform staff: activities and sessions only. Households are
 deliberately not registered: children's details are visible only to the
-family and the partners running their activities (invariant 4)."""
+family and the partners running their activities (invariant 4). Edits here
+are audited like the services' (hub.admin_base.AuditedModelAdmin)."""
 
 from django.contrib import admin
 
 from activities.models import Activity, Session
+from hub.admin_base import AuditedModelAdmin
 
 
 class SessionInline(admin.TabularInline):
@@ -16,7 +18,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(AuditedModelAdmin):
     list_display = ["title", "partner", "category", "eligibility", "capacity", "status"]
     list_filter = ["status", "category", "eligibility"]
     search_fields = ["title", "partner__name"]

@@ -425,3 +425,21 @@ def test_other_refused_actions_write_nothing(activity, partner_user, link_worker
         with pytest.raises(error):
             action()
     assert new_entries(start) == []
+
+
+def test_an_admin_edit_is_audited(client, activity, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data |= {
+        "title": "Cook, eat, chat",
+        "sessions-TOTAL_FORMS": 0,
+        "sessions-INITIAL_FORMS": 0,
+    }
+    start = last_pk()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    (entry,) = new_entries(start)
+    assert (entry.action, entry.actor) == ("activity.changed", admin_user)
+    assert entry.changes == {"title": ["Cook and eat", "Cook, eat, chat"]}
