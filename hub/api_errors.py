@@ -14,7 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -34,6 +34,13 @@ def error_body(code: str, message: str, fields=None, details=None) -> dict:
             "details": details or [],
         }
     }
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any address under /api/ that no endpoint answers: the same 404 body,
+    not the HTML page (hub.urls routes the rest of /api/ here)."""
+    message = f"No API endpoint at {request.path}. The list is at /api/docs/."
+    return JsonResponse(error_body("not_found", message), status=404)
 
 
 def exception_handler(exc, context):

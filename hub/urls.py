@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from hub.api_errors import api_not_found
 
 api_v1 = [
     path("", include("hub.api_urls")),
@@ -25,6 +27,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
+    re_path(r"^api/.*/$", api_not_found),  # unknown API address: the JSON 404 body
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

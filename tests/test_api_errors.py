@@ -253,3 +253,16 @@ def test_field_errors_flatten_any_depth():
 
 def test_an_integrity_error_we_do_not_know_is_left_to_django():
     assert exception_handler(IntegrityError("something else"), {}) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nope/", "/api/v2/sites/", "/api/v1/sites/1/x/"]
+)
+def test_an_unknown_api_address_gets_the_json_404(client, db, url):
+    assert_error_body(client.get(url), 404, "not_found")
+
+
+def test_an_api_address_without_its_slash_still_redirects(client, db):
+    response = client.get("/api/v1/sites")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/sites/"
