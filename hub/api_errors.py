@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -43,6 +44,15 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse(error_body("not_found", message), status=404)
 
 
+def server_error(request):
+    """Django's handler500: under /api/ the error body (the fault is logged
+    as usual before this runs), elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        message = "Something went wrong on our side. Try again later."
+        return JsonResponse(error_body("server_error", message), status=500)
+    return defaults.server_error(request)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DatabaseError):
         exc = domain_error_for(exc) or exc
@@ -62,7 +72,7 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # a real fault: Django's 500, logged
+        return None  # a real fault: logged, then server_error's 500
     if isinstance(exc, exceptions.ValidationError):
         fields = field_errors(exc.detail)
         response.data = error_body("invalid", _summary(fields), fields)

@@ -30,5 +30,6 @@ urlpatterns = [
     re_path(r"^api/.*/$", api_not_found),  # unknown API address: the JSON 404 body
     path("admin/", admin.site.urls),
 ]
+handler500 = "hub.api_errors.server_error"  # the JSON body under /api/
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -96,7 +96,16 @@ class ThrottledApi(ApiView):
         return Response({})
 
 
+class BrokenApi(ApiView):
+    public = True
+
+    def get(self, request):
+        raise RuntimeError("a bug")
+
+
+handler500 = "hub.api_errors.server_error"
 urlpatterns = [
+    path("api/broken/", BrokenApi.as_view()),
     path("raise/<str:kind>/", RaiseApi.as_view()),
     path("private/", PrivateApi.as_view()),
     path("throttled/", ThrottledApi.as_view()),
@@ -266,3 +275,10 @@ def test_an_api_address_without_its_slash_still_redirects(client, db):
     response = client.get("/api/v1/sites")
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/sites/"
+
+
+@local_urls
+def test_a_bug_under_the_api_is_a_500_with_the_error_body(db):
+    client = APIClient(raise_request_exception=False)
+    error = assert_error_body(client.get("/api/broken/"), 500, "server_error")
+    assert "bug" not in error["message"]
