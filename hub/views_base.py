@@ -69,7 +69,9 @@ def act(request, action: Callable[[], Any], *, success: str = "") -> Outcome:
 
 def error_text(exc: DomainError) -> str:
     """The message and its details as one sentence block for a page."""
-    details = [d["message"] for d in exc.details if isinstance(d, dict) and d.get("message")]
+    details = [
+        d["message"] for d in exc.details if isinstance(d, dict) and d.get("message")
+    ]
     return " ".join([exc.message, *details])
 
 
