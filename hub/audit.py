@@ -26,6 +26,28 @@ from hub.models import AuditEntry
 
 ERASED = "[erased]"
 
+# Actions whose plain reading needs more than "entity action" (see action_label).
+ACTION_LABELS = {
+    "booking.approved_except": "Booking approved except some dates",
+    "booking.cancelled_from": "Booking cancelled from a date on",
+    "household.eligibility_granted": "Eligibility for free places confirmed",
+    "household.eligibility_revoked": "Eligibility for free places withdrawn",
+    "referral.note_erased": "Referral note erased",
+    "site.opening_hours_set": "Opening hours changed",
+    "staff_role.given": "Staff role given",
+    "signup.promoted": "Sign-up moved off the waiting list",
+    "signup.created": "Sign-up made",
+    "signup.cancelled": "Sign-up cancelled",
+}
+
+
+def action_label(action: str) -> str:
+    """A person's reading of an action code: "room.created" -> "Room created"."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    words = action.replace(".", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
     """The current values of `fields` on `obj`, JSON-ready (for before/after)."""

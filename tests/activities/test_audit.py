@@ -354,10 +354,10 @@ def test_history_on_the_manage_and_household_pages(client, activity, partner_use
     activity_update(activity=activity, updated_by=partner_user, capacity=12)
     client.force_login(partner_user)
     page = client.get(reverse("activities:manage", args=[activity.pk])).content
-    assert b"<caption>History</caption>" in page and b"activity.updated" in page
+    assert b"<caption>History</caption>" in page and b"Activity updated" in page
     client.force_login(household.user)
     page = client.get(reverse("activities:household")).content.decode()
-    assert "<caption>History</caption>" in page and "signup.created" in page
+    assert "<caption>History</caption>" in page and "Sign-up made" in page
     assert signup.pk
 
 

@@ -120,7 +120,7 @@ def test_history_is_on_the_booking_page_for_those_who_may_see_it(
     booking_approve(booking=booking, approved_by=manager, note="See you Tuesday")
     client.force_login(partner_user)
     html = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
-    assert "<caption>" in html and "booking.approved" in html
+    assert "<caption>" in html and "Booking approved" in html
     assert "See you Tuesday" in html
     client.force_login(other_partner_user)
     response = client.get(reverse("bookings:detail", args=[booking.pk]))

@@ -137,7 +137,7 @@ def test_detail_marks_exception_dates(client, partner_user, manager, request_boo
     html = client.get(reverse("bookings:detail", args=[series.pk])).content.decode()
     assert "<del>Tue 15 Sep 2026</del>" in html
     assert "Not approved (clash)" in html
-    assert "booking.approved_except" in html  # the History table
+    assert "Booking approved except some dates" in html  # the History table
 
 
 def test_detail_is_404_for_another_partner(client, other_partner_user, request_booking):

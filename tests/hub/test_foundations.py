@@ -173,3 +173,16 @@ class TestDatabaseErrors:
             raise IntegrityError("CHECK constraint failed: room_capacity_positive")
         assert caught.value.field == "capacity"
         assert "constraint" not in caught.value.message.lower()
+
+
+@pytest.mark.parametrize(
+    ("action", "label"),
+    [
+        ("room.created", "Room created"),
+        ("compliance_document.verified", "Compliance document verified"),
+        ("booking.approved_except", "Booking approved except some dates"),
+        ("signup.promoted", "Sign-up moved off the waiting list"),
+    ],
+)
+def test_history_tables_read_actions_in_plain_english(action, label):
+    assert audit.action_label(action) == label
