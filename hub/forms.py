@@ -12,7 +12,6 @@ from hub import services
 from hub.forms_base import HubForm, HubModelForm
 from hub.models import OpeningHours, RoomFeature, Site, StaffRole
 
-SLUG_TAKEN = "Another school already uses this web address. Choose a different one."
 SITE_FIELDS = [f for f in services.SITE_FIELDS if f != "trust"]  # trust: create only
 
 
@@ -35,8 +34,8 @@ class SiteForm(HubModelForm):
             "slug": "Lower-case letters, numbers and hyphens, e.g. hillside-primary.",
             "timezone": "An IANA time zone name. Schools in the UK use Europe/London.",
         }
+        # A taken slug is explained by Site's constraint (site_slug_unique).
         error_messages = {
-            "slug": {"unique": SLUG_TAKEN},
             "postcode": {"max_length": "Enter a real UK postcode, like SW1A 1AA."},
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}

@@ -46,10 +46,19 @@ class Trust(TimeStampedModel):
     """A multi-academy trust or partnership that shares term dates across sites."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="trust_slug_unique",
+                violation_error_code="unique",  # shown on the slug field
+                violation_error_message="Another trust already uses this web "
+                "address. Choose a different one.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -62,7 +71,7 @@ class Site(TimeStampedModel):
         Trust, on_delete=models.PROTECT, null=True, blank=True, related_name="sites"
     )
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80)
     address = models.TextField()
     postcode = models.CharField(max_length=8, validators=[validate_uk_postcode])
     area = models.CharField(
@@ -81,6 +90,15 @@ class Site(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="site_slug_unique",
+                violation_error_code="unique",  # shown on the slug field
+                violation_error_message="Another school already uses this web "
+                "address. Choose a different one.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -146,11 +164,20 @@ class OpeningHours(models.Model):
 class RoomFeature(models.Model):
     """Something a room has: kitchen, sports floor, AV, step-free access..."""
 
-    slug = models.SlugField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40)
     name = models.CharField(max_length=80)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="room_feature_slug_unique",
+                violation_error_code="unique",  # shown on the slug field
+                violation_error_message="Another room feature already uses this "
+                "slug. Choose a different one.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -119,7 +119,7 @@ def _check_site_slug(site: Site) -> None:
     if Site.objects.filter(slug=site.slug).exclude(pk=site.pk).exists():
         raise _invalid(
             "slug",
-            f"Another school already uses the web address “{site.slug}”. "
+            f"Another school already uses this web address (“{site.slug}”). "
             "Choose a different one.",
         )
 

@@ -32,7 +32,7 @@ class Partner(TimeStampedModel):
         MEMBER = "member", "Partnership member (free)"
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=20, choices=Kind)
     registration_number = models.CharField(
         max_length=20, blank=True, help_text="Charity or company number."
@@ -62,6 +62,13 @@ class Partner(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="partner_slug_unique",
+                violation_error_code="unique",  # shown on the slug field
+                violation_error_message="Another partner already uses this web "
+                "address. Choose a different one.",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["applied", "approved", "suspended"]),
                 name="partner_status_valid",

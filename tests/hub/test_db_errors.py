@@ -100,6 +100,17 @@ def test_a_repeated_staff_role(site, manager):
     )
 
 
+def test_a_repeated_school_or_partner_address(site, partner):
+    from hub.models import Site
+    from tests.factories import PartnerFactory, SiteFactory
+
+    error = _translated(lambda: SiteFactory(slug=site.slug), Site, "site_slug_unique")
+    assert error.field == "slug"
+    _translated(
+        lambda: PartnerFactory(slug=partner.slug), Partner, "partner_slug_unique"
+    )
+
+
 def test_partner_discount_and_membership(partner, partner_user):
     _translated(
         lambda: Partner.objects.filter(pk=partner.pk).update(
