@@ -27,7 +27,9 @@ class OpeningHoursOutput(serializers.ModelSerializer):
 
 
 class SiteOutput(serializers.ModelSerializer):
-    trust = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    trust = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     opening_hours = OpeningHoursOutput(many=True, read_only=True)
 
     class Meta:
@@ -145,6 +147,9 @@ ROOM_EXAMPLE = {
 
 
 class SiteRoomCreateApi(ApiView):
+    # A taken slug is a 400 on `slug`; nothing else can clash.
+    omit_error_statuses = (409,)
+
     @extend_schema(
         request=RoomInput,
         responses={201: RoomOutput},
@@ -160,6 +165,8 @@ class SiteRoomCreateApi(ApiView):
 class RoomDetailApi(ApiView):
     """Anyone may read a room; changing it needs sign-in (401) and the right
     to change it (403, from the service)."""
+
+    omit_error_statuses = {"patch": (409,)}
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 

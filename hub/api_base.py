@@ -1,7 +1,6 @@
-"""Shared pieces for every app's API: pagination, permission checks, strict
-input serializers and django-filter FilterSets used from plain APIViews."""
+"""The one adapter base for every API endpoint (`ApiView`) and what it uses:
+the pagination envelope, strict input serializers and site-local times."""
 
-from django_filters import FilterSet
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError
@@ -10,7 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.errors import NotFound, PermissionDenied
+from hub.errors import NotFound
 
 
 class ApiView(APIView):
@@ -87,36 +86,12 @@ def _validated(serializer_class, data, *, partial, context) -> dict:
     return serializer.validated_data
 
 
-# Kept only while the apps move to ApiView; remove when nothing imports them.
-class HubApiView(ApiView):
-    pass
-
-
-class PublicApiView(ApiView):
-    public = True
-
-
 class HubPagination(PageNumberPagination):
     """?page=N, and ?page_size=N up to 200 (50 by default)."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-def paginate(*, request, view, queryset, serializer_class) -> Response:  # deprecated
-    """One page of `queryset` serialised, with count/next/previous links."""
-    paginator = HubPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
-def check_perm(user, perm: str, obj=None) -> None:
-    """Raise hub.errors.PermissionDenied (403) unless the rules allow it."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(
-            "You do not have permission to do this.", details=[{"permission": perm}]
-        )
 
 
 def object_or_404(queryset, *, what: str, **lookup):
@@ -127,14 +102,6 @@ def object_or_404(queryset, *, what: str, **lookup):
         values = ", ".join(f"{k}={v}" for k, v in lookup.items())
         raise NotFound(f"No {what} has {values}. Check the id.")
     return obj
-
-
-def filter_queryset(*, filterset_class: type[FilterSet], request, queryset):
-    """Apply a FilterSet to query parameters; bad values are a 400 naming them."""
-    filterset = filterset_class(request.query_params, queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs
 
 
 class StrictInputSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ operation can answer (tests/api/test_contract.py checks both ways)::
         extra_error_statuses = (404,)  # no household yet, without an id in the path
         omit_error_statuses = {"get": (403,), "patch": (403, 409)}
 
-`paginated()` marks its serializers with ``page_of`` (the item serializer);
+`paginated()` marks its serializers with ``page_of`` (a 1-tuple of the item serializer);
 `is_page()` asks for that mark.
 """
 
@@ -37,6 +37,7 @@ from functools import cache
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticatedOrReadOnly
 
@@ -102,8 +103,21 @@ ERROR_SCHEMA = {
 
 @cache
 def paginated(serializer_class):
-    """A serializer describing one page of `serializer_class` items."""
-    name = serializer_class.__name__
+    """A serializer describing one page of `serializer_class` items (a
+    serializer class, or a PolymorphicProxySerializer for "one of these")."""
+    if isinstance(serializer_class, PolymorphicProxySerializer):
+        name = serializer_class.component_name
+        results = PolymorphicProxySerializer(
+            component_name=name,
+            serializers=serializer_class.serializers,
+            resource_type_field_name=None,
+            many=True,
+        )
+        module = __name__
+    else:
+        name = serializer_class.__name__
+        results = serializer_class(many=True)
+        module = serializer_class.__module__
     for suffix in ("Serializer", "Output"):
         name = name.removesuffix(suffix)
     return type(
@@ -113,9 +127,11 @@ def paginated(serializer_class):
             "count": serializers.IntegerField(min_value=0),
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
-            "results": serializer_class(many=True),
-            "page_of": serializer_class,  # marker: HubAutoSchema adds page params
-            "__module__": serializer_class.__module__,
+            "results": results,
+            # Marker for HubAutoSchema (a tuple, so a serializer instance is not
+            # taken for a declared field).
+            "page_of": (serializer_class,),
+            "__module__": module,
         },
     )
 

@@ -7,7 +7,11 @@ may see, else 404) and partners.services (which check permission: 403); errors
 become the one JSON error body in hub.api_errors.
 """
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -76,6 +80,15 @@ class SuspendInput(StrictInputSerializer):
     )
 
 
+# Either shape, depending on who asks; the schema says so with oneOf (a
+# reviewer's body has the extra fields, so it matches only the second).
+PartnerForCaller = PolymorphicProxySerializer(
+    component_name="PartnerForCaller",
+    serializers=[PartnerOutput, PartnerReviewOutput],
+    resource_type_field_name=None,
+)
+
+
 def _output_for(user):
     """Reviewers get the decision fields and document counts. (Which fields to
     show, not whether to answer: the selector already chose the partners.)"""
@@ -91,7 +104,7 @@ class PartnerListApi(ApiView):
         "review partners see every partner, applications first, with their last "
         "decision.",
         parameters=[PartnerQuery],
-        responses=paginated(PartnerReviewOutput),
+        responses=paginated(PartnerForCaller),
     )
     def get(self, request):
         query = self.query(PartnerQuery)
@@ -102,7 +115,7 @@ class PartnerListApi(ApiView):
 class PartnerDetailApi(ApiView):
     public = True
 
-    @extend_schema(summary="One partner", responses=PartnerReviewOutput)
+    @extend_schema(summary="One partner", responses=PartnerForCaller)
     def get(self, request, partner_id: int):
         partners = selectors.partner_list_visible(actor=request.user)
         partner = self.lookup(partners, what="partner", pk=partner_id)
