@@ -23,7 +23,9 @@ class BookingRequestForm(HubForm):
     title = forms.CharField(
         max_length=200, help_text="Shown to the school, e.g. 'Family cooking club'."
     )
-    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
     expected_attendees = forms.IntegerField(
         min_value=1,
         label="Expected attendees",
@@ -32,6 +34,7 @@ class BookingRequestForm(HubForm):
     setup_notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=2000,
         label="Set-up notes",
         help_text="For the caretaker: layout, equipment, access.",
     )
@@ -134,6 +137,7 @@ class BookingRequestForm(HubForm):
 class ReasonForm(HubForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         label="Reason",
         help_text="The partner will see this.",
     )
@@ -142,6 +146,7 @@ class ReasonForm(HubForm):
 class ApproveForm(HubForm):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         required=False,
         label="Note to the partner",
     )
@@ -151,11 +156,14 @@ class ApproveForm(HubForm):
 class CancelForm(HubForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         required=False,
         label="Reason",
         help_text="Required when the school cancels.",
     )
-    slot_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    slot_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput
+    )
     from_date = forms.DateField(
         widget=DATE, required=False, label="Cancel every date from"
     )
@@ -172,5 +180,8 @@ class MoveForm(HubForm):
     )
     end_time = forms.TimeField(widget=TIME, label="End time")
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reason"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        label="Reason",
     )

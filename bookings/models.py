@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from hub.models import TimeStampedModel
+from hub.models import TimeStampedModel, text_limit
 
 
 class Booking(TimeStampedModel):
@@ -36,9 +36,9 @@ class Booking(TimeStampedModel):
         help_text="Derived from the slots by scheduling.schedule_sync.",
     )
     title = models.CharField(max_length=200)
-    purpose = models.TextField(blank=True)
+    purpose = models.TextField(blank=True, **text_limit(2000))
     expected_attendees = models.PositiveIntegerField()
-    setup_notes = models.TextField(blank=True)
+    setup_notes = models.TextField(blank=True, **text_limit(2000))
     term_time_only = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     requested_by = models.ForeignKey(
@@ -52,7 +52,7 @@ class Booking(TimeStampedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(blank=True, **text_limit(2000))
     quote_pence = models.PositiveIntegerField(
         null=True, blank=True, help_text="In pence; stored when approved."
     )

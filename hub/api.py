@@ -72,13 +72,17 @@ class RoomInput(StrictInputSerializer):
 
     name = serializers.CharField(max_length=120)
     slug = serializers.SlugField(max_length=80)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000
+    )
     capacity = serializers.IntegerField(
         min_value=1,
         max_value=2_147_483_647,
         error_messages={"min_value": "Capacity must be at least 1 person."},
     )
-    accessibility_notes = serializers.CharField(required=False, allow_blank=True)
+    accessibility_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000
+    )
     rate_daytime_pence = serializers.IntegerField(
         min_value=0, max_value=2_147_483_647, required=False, help_text="In pence."
     )

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.errors import NotFound
+from hub.input_limits import bound_numbers, clean_serializer_input
 
 
 class ApiView(APIView):
@@ -106,9 +107,16 @@ def object_or_404(queryset, *, what: str, **lookup):
 
 class StrictInputSerializer(serializers.Serializer):
     """An input serializer that rejects fields it does not know (400 naming them),
-    so a typo such as ``capcity`` is not silently ignored."""
+    so a typo such as ``capcity`` is not silently ignored; text is NFC and
+    control characters are refused, numbers bounded (hub.input_limits)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        bound_numbers(fields)
+        return fields
 
     def to_internal_value(self, data):
+        data = clean_serializer_input(self, data)  # NFC; control characters 400
         unknown = set(data) - set(self.fields) if hasattr(data, "keys") else set()
         errors = {
             name: ["Unknown field. Remove it or check the spelling."]

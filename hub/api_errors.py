@@ -10,7 +10,7 @@ list of objects (e.g. each clashing date, or how long to wait when throttled).
 The schema's `Error` component (hub.api_schema) describes exactly this body.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hub.api_parsers import PayloadTooLarge
 from hub.db_errors import domain_error_for
 from hub.errors import DomainError
 
@@ -62,7 +63,9 @@ def exception_handler(exc, context):
             error_body(exc.code, exc.message, fields, exc.details),
             status=exc.status_code,
         )
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )

@@ -56,9 +56,12 @@ class RoomForm(HubForm):
         label="Web address",
         help_text="Lower-case letters, numbers and hyphens, e.g. main-hall.",
     )
-    description = forms.CharField(widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        widget=forms.Textarea, required=False, max_length=5000
+    )
     capacity = forms.IntegerField(
         min_value=1,
+        max_value=100_000,
         help_text="The most people allowed in the room at once.",
         error_messages={"min_value": "Capacity must be at least 1 person."},
     )
@@ -67,7 +70,9 @@ class RoomForm(HubForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    accessibility_notes = forms.CharField(widget=forms.Textarea, required=False)
+    accessibility_notes = forms.CharField(
+        widget=forms.Textarea, required=False, max_length=2000
+    )
     rate_daytime = forms.DecimalField(
         label="Daytime rate per hour (£)", min_value=0, max_digits=8, decimal_places=2
     )

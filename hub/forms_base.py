@@ -6,8 +6,10 @@ hint and sets aria-invalid; we add the error), matching templates/includes/field
 """
 
 from django import forms
+from django.forms.utils import pretty_name
 
 from hub.errors import DomainError
+from hub.input_limits import clean_text
 
 
 class HubBoundField(forms.BoundField):
@@ -31,9 +33,42 @@ class DomainErrorFormMixin:
                 self.add_error(None, detail["message"])
 
 
-class HubForm(DomainErrorFormMixin, forms.Form):
+class TextFieldsMixin:
+    """Every text field (a CharField and its kinds: email, slug, URL...) is
+    normalised to NFC and refuses control characters, NUL included, naming the
+    field; a textarea accepts line breaks and tabs (hub.input_limits). Password
+    fields are left exactly as typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                field.to_python = _text_to_python(field, name)
+
+
+def _text_to_python(field, name):
+    to_python = field.to_python
+    multiline = isinstance(field.widget, forms.Textarea)
+
+    def clean(value):
+        value = to_python(value)
+        if not isinstance(value, str):
+            return value
+        try:
+            return clean_text(
+                value, multiline=multiline, label=str(field.label or pretty_name(name))
+            )
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="control_character") from None
+
+    return clean
+
+
+class HubForm(TextFieldsMixin, DomainErrorFormMixin, forms.Form):
     bound_field_class = HubBoundField
 
 
-class HubModelForm(DomainErrorFormMixin, forms.ModelForm):
+class HubModelForm(TextFieldsMixin, DomainErrorFormMixin, forms.ModelForm):
     bound_field_class = HubBoundField

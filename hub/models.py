@@ -5,7 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -32,6 +32,13 @@ def validate_timezone(value: str) -> None:
             f"{value!r} is not a time zone. Use an IANA name like Europe/London.",
             code="invalid_timezone",
         )
+
+
+def text_limit(max_length: int) -> dict:
+    """A TextField's limit, enforced by model validation too (Django checks a
+    TextField's max_length only in forms and serializers).
+    The limits chosen: docs/architecture.md, "Input limits"."""
+    return {"max_length": max_length, "validators": [MaxLengthValidator(max_length)]}
 
 
 class TimeStampedModel(models.Model):
@@ -72,7 +79,7 @@ class Site(TimeStampedModel):
     )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
-    address = models.TextField()
+    address = models.TextField(**text_limit(500))
     postcode = models.CharField(max_length=8, validators=[validate_uk_postcode])
     area = models.CharField(
         max_length=100, blank=True, help_text="Neighbourhood or ward, for reporting."
@@ -84,7 +91,9 @@ class Site(TimeStampedModel):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     getting_there = models.TextField(
-        blank=True, help_text="Entrance, parking, buses: shown to families."
+        blank=True,
+        help_text="Entrance, parking, buses: shown to families.",
+        **text_limit(2000),
     )
     closed_on_bank_holidays = models.BooleanField(default=True)
 
@@ -187,12 +196,12 @@ class Room(TimeStampedModel):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, **text_limit(5000))
     capacity = models.PositiveIntegerField(
         validators=[MinValueValidator(1, "Capacity must be at least 1 person.")]
     )
     features = models.ManyToManyField(RoomFeature, blank=True, related_name="rooms")
-    accessibility_notes = models.TextField(blank=True)
+    accessibility_notes = models.TextField(blank=True, **text_limit(2000))
     # Hourly rates, in pence (GBP minor units).
     rate_daytime_pence = models.PositiveIntegerField(default=0)
     rate_evening_pence = models.PositiveIntegerField(default=0)

@@ -191,6 +191,12 @@ REST_FRAMEWORK = {
     # Documents every error status with the one error body (hub.api_schema).
     "DEFAULT_SCHEMA_CLASS": "hub.api_schema.HubAutoSchema",
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
+    # JSON bodies over 1 MB are a 413, nesting over 20 levels a 400 (hub.api_parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "hub.api_parsers.HubJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
 }
 SPECTACULAR_SETTINGS = {

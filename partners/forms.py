@@ -34,6 +34,7 @@ class DecisionForm(HubForm):
         required=False,
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="The partner sees this. Required to suspend or turn down.",
     )
 

@@ -34,11 +34,13 @@ class OrganisationForm(HubForm):
     description = forms.CharField(
         label="What your organisation does",
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     website = forms.URLField(
         label="Website",
         required=False,
+        max_length=200,
         assume_scheme="https",
         error_messages={"invalid": "Enter a web address like https://www.example.org."},
     )

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from hub.models import TimeStampedModel
+from hub.models import TimeStampedModel, text_limit
 
 
 class Partner(TimeStampedModel):
@@ -37,7 +37,7 @@ class Partner(TimeStampedModel):
     registration_number = models.CharField(
         max_length=20, blank=True, help_text="Charity or company number."
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, **text_limit(5000))
     website = models.URLField(blank=True)
     contact_name = models.CharField(max_length=200)
     contact_email = models.EmailField()
@@ -51,7 +51,7 @@ class Partner(TimeStampedModel):
         related_name="+",
     )
     status_decided_at = models.DateTimeField(null=True, blank=True)
-    status_reason = models.TextField(blank=True)
+    status_reason = models.TextField(blank=True, **text_limit(2000))
     rate_band = models.CharField(
         max_length=10, choices=RateBand, default=RateBand.STANDARD
     )
