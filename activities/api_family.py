@@ -154,6 +154,7 @@ class HouseholdExportApi(ApiView):
 
 
 class SignUpListCreateApi(ApiView):
+    throttle_scope = "signup"  # by family account (hub.throttles)
     extra_error_statuses = (404,)  # no household yet
     omit_error_statuses = {"get": (403,)}
 
@@ -266,6 +267,7 @@ class SignUpDeclineApi(SignUpCancelApi):
 
 
 class ReferralListCreateApi(ApiView):
+    throttle_scope = "referral"  # by link worker account (hub.throttles)
     @extend_schema_serializer(component_name="ReferralCreateInput")
     class InputSerializer(StrictInputSerializer):
         household_reference = serializers.CharField(

@@ -17,7 +17,8 @@ operation, the error statuses it can answer with the one error body
   (``ApiView.public = True``, or its permissions let anyone in),
 - 404 when the path has parameters, or the response is a page,
 - 409 for POST, PUT, PATCH and DELETE,
-- 429 when the view has throttles,
+- 429 (with ``Retry-After``) when the view has throttles (every view:
+  hub.throttles),
 - any 4xx the view's ``@extend_schema(responses=...)`` names (its body is
   always the error body, whatever serializer was given).
 
@@ -237,6 +238,14 @@ class HubAutoSchema(AutoSchema):
             "description": description or ERROR_DESCRIPTIONS.get(status, "Error."),
             "content": {"application/json": {"schema": component.ref}},
         }
+        if status == 429:
+            response["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer", "minimum": 0},
+                    "required": True,
+                }
+            }
         if status == 401:
             response["headers"] = {
                 "WWW-Authenticate": {

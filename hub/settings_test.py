@@ -13,3 +13,13 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
 from hub.settings import *  # noqa: E402, F403
+
+# No throttling unless a test asks for it (tests/hub/test_throttling.py and the
+# contract test's 429 cases set low rates): a rate of None lets every request
+# through without touching the cache, so tests are neither slowed nor flaky.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": dict.fromkeys(
+        REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # noqa: F405
+    ),
+}

@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from hub.auth_backends import PASSWORD_BACKEND
 from hub.forms_accounts import AccountForm
+from hub.throttles import throttled
 from hub.views_base import submit
 from partners import services
 from partners.forms_apply import OrganisationForm, PartnerApplicationForm
@@ -25,6 +26,7 @@ def _submit_application(request, form):
 
 
 @sensitive_post_parameters("password1", "password2")
+@throttled("partner_apply")
 def partner_apply(request):
     signed_in = request.user.is_authenticated
     form_class = OrganisationForm if signed_in else PartnerApplicationForm

@@ -15,11 +15,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from hub.auth_backends import PASSWORD_BACKEND
 from hub.forms_accounts import FamilySignupForm
+from hub.throttles import throttled
 from hub.views_base import submit
 from partners import services
 
 
 @sensitive_post_parameters("password1", "password2")
+@throttled("signup")  # by address: there is no account yet
 def signup_family(request):
     if request.user.is_authenticated:
         return redirect("activities:household-create")

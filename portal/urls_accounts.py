@@ -5,17 +5,22 @@ family sign-up. The partner application page is the partners app's own
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from hub.throttles import throttled
 from portal import accounts
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Sign-in and password reset POSTs are throttled by address (hub.throttles);
+    # django-axes also locks an account after repeated failures.
+    path("login/", throttled("login")(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-up/", accounts.signup_family, name="signup-family"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="registration/password_reset_subject.txt",
-            email_template_name="registration/password_reset_email.txt",
+        throttled("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                subject_template_name="registration/password_reset_subject.txt",
+                email_template_name="registration/password_reset_email.txt",
+            )
         ),
         name="password_reset",
     ),

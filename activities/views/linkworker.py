@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from activities import selectors, services
 from activities.forms import ReferralForm, VerifyForm
 from hub.rules import require_perm
+from hub.throttles import throttled
 from hub.views_base import submit
 
 
 @login_required
+@throttled("referral")
 def referral_list(request):
     referrals = selectors.referral_rows_for_link_worker(user=request.user)
     form = ReferralForm(request.POST or None)

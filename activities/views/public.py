@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from activities import selectors, services
 from activities.forms import FilterForm, SignUpForm
+from hub.throttles import throttled
 from hub.views_base import submit
 
 
@@ -63,6 +64,7 @@ def _detail_context(request, activity, sessions, form=None) -> dict:
 
 @login_required
 @require_POST
+@throttled("signup")
 def signup_create(request, activity_id: int):
     activity = selectors.activity_get(activity_id=activity_id, user=request.user)
     household = selectors.household_for_user(user=request.user)

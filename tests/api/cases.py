@@ -11,6 +11,8 @@ or names the field it expects blamed (``Call(..., blames="room")``); the test
 checks the error's `fields` names it. An unknown id in a body is a 400 on
 that field, not a 404 (404 is for the address).
 
+Every operation also gets a 429 case made for it by `contract` (its success
+call twice, with every throttle rate at one an hour).
 A documented status that no request can produce is a lie in the schema: it is
 listed in `NOT_PRODUCIBLE` with the reason, and the contract test fails on it
 until the view drops it (``omit_error_statuses``, see hub.api_schema).
@@ -18,7 +20,7 @@ until the view drops it (``omit_error_statuses``, see hub.api_schema).
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, wraps
 
 from activities import services as activity_services
 from activities.models import Activity, HouseholdMember
@@ -78,12 +80,32 @@ NOT_PRODUCIBLE = {
 
 
 def contract(operation: str):
+    """Register the cases of `operation`; each also gets a 429 case: its first
+    success call made twice with every throttle rate at one an hour (see
+    `Call.throttled`), since every view is throttled (hub.throttles)."""
+
     def register(function):
         assert operation not in CASES, f"two contract cases for {operation}"
-        CASES[operation] = function
+
+        @wraps(function)
+        def with_throttle(world):
+            cases = function(world)
+            return cases | {
+                (429, "throttled"): replace(_first_success(cases), throttled=True)
+            }
+
+        CASES[operation] = with_throttle
         return function
 
     return register
+
+
+def _first_success(cases: dict) -> "Call":
+    for key, call in cases.items():
+        status = key[0] if isinstance(key, tuple) else key
+        if 200 <= status < 300:
+            return call
+    raise AssertionError("a contract needs a success case")
 
 
 @dataclass
@@ -95,6 +117,7 @@ class Call:
     blames: str | None = None  # a 400 must name this field
     bad: dict | None = None  # the values a 400 is about: the schema must refuse them
     beyond_schema: bool = False  # ... unless they break a rule no schema can state
+    throttled: bool = False  # made twice at one request an hour: the 2nd is a 429
 
 
 class World:

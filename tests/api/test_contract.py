@@ -5,7 +5,7 @@ the schema documents, with a body that matches it (tests/api/openapi.py).
 - `test_every_operation_has_a_contract_case`: a new endpoint without cases in
   tests/api/cases.py fails here, and so does a case for a removed one.
 - `test_operation_keeps_its_contract[...]`: one test per operation; it makes
-  every call, then fails listing each one that went wrong, and each
+  every call (a 429 too: the success call twice at one request an hour), then fails listing each one that went wrong, and each
   documented error status no case produces (see cases.NOT_PRODUCIBLE). The
   requests are checked too: the schema must accept each successful one and
   refuse the bad values of each 400 (so every limit is in the schema).
@@ -17,6 +17,9 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests.api.cases import CASES, NOT_PRODUCIBLE, UNKNOWN, Call, World
@@ -86,16 +89,10 @@ def test_operation_keeps_its_contract(schema, operation):
 
 def _check(schema, method, path, status, call: Call) -> list[str]:
     problems = _request_problems(schema, method, path, status, call)
-    client = APIClient()
-    if call.user is not None:
-        client.force_authenticate(call.user)
-    url = path.format(**call.path)
-    if call.query:
-        url += "?" + urlencode(call.query)
-    if method == "GET":
-        response = client.get(url)
+    if call.throttled:
+        response = _throttled(method, path, call)
     else:
-        response = getattr(client, method.lower())(url, data=call.body, format="json")
+        response = _send(method, path, call)
     body = response.content.decode(errors="replace")[:600]
     if response.status_code != status:
         return [*problems, f"expected {status}, got {response.status_code}: {body}"]
@@ -112,6 +109,38 @@ def _check(schema, method, path, status, call: Call) -> list[str]:
         if wanted and wanted not in fields:
             problems.append(f"400 does not name {wanted!r} in fields: {body}")
     return problems
+
+
+def _send(method, path, call: Call):
+    client = APIClient()
+    if call.user is not None:
+        client.force_authenticate(call.user)
+    url = path.format(**call.path)
+    if call.query:
+        url += "?" + urlencode(call.query)
+    if method == "GET":
+        return client.get(url)
+    return getattr(client, method.lower())(url, data=call.body, format="json")
+
+
+def _throttled(method, path, call: Call):
+    """The second of two calls when every throttle allows one an hour (the
+    test settings switch throttling off)."""
+    one_an_hour = dict.fromkeys(
+        settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "1/hour"
+    )
+    with override_settings(
+        REST_FRAMEWORK={
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": one_an_hour,
+        }
+    ):
+        cache.clear()
+        try:
+            _send(method, path, call)
+            return _send(method, path, call)
+        finally:
+            cache.clear()
 
 
 def _request_problems(schema, method, path, status, call: Call) -> list[str]:

@@ -116,6 +116,7 @@ class ThingInput(StrictInputSerializer):
 
 class ThingListApi(ApiView):
     public = True
+    throttle_classes = []  # not throttled: no 429
 
     @extend_schema(responses=paginated(ThingOutput))
     def get(self, request):
@@ -123,7 +124,7 @@ class ThingListApi(ApiView):
 
 
 class ThingApi(ApiView):
-    extra_error_statuses = {"patch": (429,)}
+    extra_error_statuses = {"patch": (415,)}
     omit_error_statuses = (403,)
 
     @extend_schema(responses=ThingOutput)
@@ -162,11 +163,18 @@ def test_a_page_documents_page_params_and_a_404(schema):
 
 
 def test_error_statuses_follow_the_rules_and_the_view(schema):
-    assert statuses(schema, "get", "/things/{thing_id}/") == ["200", "401", "404"]
+    # Every view is throttled (hub.throttles): 429 with Retry-After.
+    assert statuses(schema, "get", "/things/{thing_id}/") == [
+        "200",
+        "401",
+        "404",
+        "429",
+    ]
     patch = schema["paths"]["/things/{thing_id}/"]["patch"]["responses"]
-    assert sorted(patch) == ["200", "400", "401", "404", "409", "429"]
+    assert sorted(patch) == ["200", "400", "401", "404", "409", "415", "429"]
     assert "WWW-Authenticate" in patch["401"]["headers"]
-    for status in ("400", "401", "404", "409", "429"):
+    assert patch["429"]["headers"]["Retry-After"]["required"] is True
+    for status in ("400", "401", "404", "409", "415", "429"):
         ref = patch[status]["content"]["application/json"]["schema"]["$ref"]
         assert ref == "#/components/schemas/Error"
     error = schema["components"]["schemas"]["Error"]["properties"]["error"]
