@@ -173,6 +173,7 @@ if REDIS_URL:
         }
     }
 else:
+    # One process only: throttle counts are per process without Redis.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -197,7 +198,29 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # hub.throttles: every view by address (anonymous) or account; stricter
+    # scopes on writes and on the sign-in, password reset and application pages.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "hub.throttles.AnonThrottle",
+        "hub.throttles.UserThrottle",
+        "hub.throttles.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        scope: env_str(f"THROTTLE_RATE_{scope.upper()}", rate)
+        for scope, rate in {
+            "anon": "120/min",
+            "user": "600/min",
+            "login": "20/min",  # per address; django-axes locks per account
+            "password_reset": "10/hour",
+            "partner_apply": "10/hour",
+            "signup": "20/min",  # per family account, not per address
+            "referral": "60/hour",
+        }.items()
+    },
+    # Behind N proxies (nginx, a load balancer) set NUM_PROXIES=N, so a caller
+    # is known by the address the proxies saw, not the proxy's own; 0 (the
+    # default) uses REMOTE_ADDR and ignores X-Forwarded-For, which anyone can forge.
+    "NUM_PROXIES": env_int("NUM_PROXIES", "0"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Community Hub API",
