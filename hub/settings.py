@@ -11,6 +11,7 @@ DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and REDIS_URL
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_const
 
 from hub.env import env_bool, env_int, env_list, env_str
 
@@ -52,17 +53,37 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hub.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hub.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "hub.middleware.DisplayTimeZoneMiddleware",
     "hub.views_base.DomainErrorMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere;
+# a page that must have one (the Swagger UI page) marks it with
+# request.csp_nonce. data: images are for Swagger UI's icons. docs/security.md,
+# "Headers".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_const.SELF],
+        "script-src": [csp_const.SELF, csp_const.NONCE],
+        "style-src": [csp_const.SELF, csp_const.NONCE],
+        "img-src": [csp_const.SELF, "data:"],
+        "object-src": [csp_const.NONE],
+        "base-uri": [csp_const.SELF],
+        "form-action": [csp_const.SELF],
+        "frame-ancestors": [csp_const.NONE],
+    },
+}
 
 ROOT_URLCONF = "hub.urls"
 WSGI_APPLICATION = "hub.wsgi.application"
@@ -173,7 +194,6 @@ if REDIS_URL:
         }
     }
 else:
-    # One process only: throttle counts are per process without Redis.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -192,35 +212,7 @@ REST_FRAMEWORK = {
     # Documents every error status with the one error body (hub.api_schema).
     "DEFAULT_SCHEMA_CLASS": "hub.api_schema.HubAutoSchema",
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
-    # JSON bodies over 1 MB are a 413, nesting over 20 levels a 400 (hub.api_parsers).
-    "DEFAULT_PARSER_CLASSES": [
-        "hub.api_parsers.HubJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    # hub.throttles: every view by address (anonymous) or account; stricter
-    # scopes on writes and on the sign-in, password reset and application pages.
-    "DEFAULT_THROTTLE_CLASSES": [
-        "hub.throttles.AnonThrottle",
-        "hub.throttles.UserThrottle",
-        "hub.throttles.ScopedThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {
-        scope: env_str(f"THROTTLE_RATE_{scope.upper()}", rate)
-        for scope, rate in {
-            "anon": "120/min",
-            "user": "600/min",
-            "login": "20/min",  # per address; django-axes locks per account
-            "password_reset": "10/hour",
-            "partner_apply": "10/hour",
-            "signup": "20/min",  # per family account, not per address
-            "referral": "60/hour",
-        }.items()
-    },
-    # Behind N proxies (nginx, a load balancer) set NUM_PROXIES=N, so a caller
-    # is known by the address the proxies saw, not the proxy's own; 0 (the
-    # default) uses REMOTE_ADDR and ignores X-Forwarded-For, which anyone can forge.
-    "NUM_PROXIES": env_int("NUM_PROXIES", "0"),
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Community Hub API",

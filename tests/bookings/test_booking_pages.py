@@ -346,6 +346,6 @@ def test_totals_page_draws_a_bar_per_month_beside_the_table(
     html = client.get(reverse("bookings:totals")).content.decode()
     chart = html[html.index('<figure class="bar-chart">') : html.index("</figure>")]
     assert "September 2026" in chart and "October 2026" in chart
-    assert 'style="width: 100.0%"' in chart  # September, the largest month
-    assert 'style="width: 25.0%"' in chart  # October: one letting of four
+    assert 'chart-bar--100"' in chart  # September, the largest month
+    assert 'chart-bar--25"' in chart  # October: one letting of four
     assert "<table>" in html[html.index("</figure>") :]
