@@ -194,6 +194,7 @@ if REDIS_URL:
         }
     }
 else:
+    # One process only: throttle counts are per process without Redis.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -212,7 +213,35 @@ REST_FRAMEWORK = {
     # Documents every error status with the one error body (hub.api_schema).
     "DEFAULT_SCHEMA_CLASS": "hub.api_schema.HubAutoSchema",
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # JSON bodies over 1 MB are a 413, nesting over 20 levels a 400 (hub.api_parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "hub.api_parsers.HubJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # hub.throttles: every view by address (anonymous) or account; stricter
+    # scopes on writes and on the sign-in, password reset and application pages.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "hub.throttles.AnonThrottle",
+        "hub.throttles.UserThrottle",
+        "hub.throttles.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        scope: env_str(f"THROTTLE_RATE_{scope.upper()}", rate)
+        for scope, rate in {
+            "anon": "120/min",
+            "user": "600/min",
+            "login": "20/min",  # per address; django-axes locks per account
+            "password_reset": "10/hour",
+            "partner_apply": "10/hour",
+            "signup": "20/min",  # per family account, not per address
+            "referral": "60/hour",
+        }.items()
+    },
+    # Behind N proxies (nginx, a load balancer) set NUM_PROXIES=N, so a caller
+    # is known by the address the proxies saw, not the proxy's own; 0 (the
+    # default) uses REMOTE_ADDR and ignores X-Forwarded-For, which anyone can forge.
+    "NUM_PROXIES": env_int("NUM_PROXIES", "0"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Community Hub API",
