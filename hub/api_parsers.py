@@ -1,15 +1,16 @@
-"""The API's JSON parser (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES): refuses a
-body larger than API_MAX_BODY_BYTES with 413, and JSON nested deeper than
-MAX_JSON_DEPTH with 400, both with the one error body (hub.api_errors), so a
+"""The API's parsers (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES): refuse a JSON
+or form-encoded body larger than API_MAX_BODY_BYTES with 413, and JSON nested
+deeper than MAX_JSON_DEPTH with 400, both with the one error body (hub.api_errors), so a
 hostile body is a clear 4xx and never a 500 (RecursionError) or a slow parse.
 """
 
+import io
 import json
 
 from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser
 
 # No request the API documents comes near these; a household with all its
 # members is a few kilobytes.
@@ -29,16 +30,31 @@ def max_body_bytes() -> int:
     )
 
 
+def read_body(stream, parser_context) -> bytes:
+    """The whole body, or PayloadTooLarge (413) past the limit: never reads
+    more than the limit into memory."""
+    limit = max_body_bytes()
+    request = (parser_context or {}).get("request")
+    declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge()
+    raw = stream.read(limit + 1) if stream is not None else b""
+    if len(raw) > limit:
+        raise PayloadTooLarge()
+    return raw
+
+
+class HubFormParser(FormParser):
+    """Form-encoded bodies, with the same 413 (DRF's reads any size)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        raw = read_body(stream, parser_context)
+        return super().parse(io.BytesIO(raw), media_type, parser_context)
+
+
 class HubJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = max_body_bytes()
-        request = (parser_context or {}).get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise PayloadTooLarge()
-        raw = stream.read(limit + 1) if stream is not None else b""
-        if len(raw) > limit:
-            raise PayloadTooLarge()
+        raw = read_body(stream, parser_context)
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             data = json.loads(raw.decode(encoding), parse_constant=_no_constants)

@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
     # JSON bodies over 1 MB are a 413, nesting over 20 levels a 400 (hub.api_parsers).
     "DEFAULT_PARSER_CLASSES": [
         "hub.api_parsers.HubJSONParser",
-        "rest_framework.parsers.FormParser",
+        "hub.api_parsers.HubFormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     # hub.throttles: every view by address (anonymous) or account; stricter

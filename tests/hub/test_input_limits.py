@@ -5,10 +5,12 @@ a NUL character is shown never to reach the database."""
 import json
 
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, reverse
+from rest_framework import serializers
 
 from activities.models import Household, HouseholdMember
 from bookings.models import Booking
+from hub.api_base import StrictInputSerializer
 from hub.api_parsers import API_MAX_BODY_BYTES, MAX_JSON_DEPTH
 from hub.input_limits import clean_text
 from hub.models import Room
@@ -106,6 +108,52 @@ def test_nul_in_a_query_string_is_400(client, partner_user):
     client.force_login(partner_user)
     error = _error(client.get("/api/v1/sites/", {"area": "North\x00"}))
     assert "area" in error["fields"]
+
+
+def test_oversized_form_encoded_body_is_413(client, partner_user):
+    client.force_login(partner_user)
+    body = "title=" + "x" * API_MAX_BODY_BYTES
+    response = client.post(
+        BOOKINGS, body, content_type="application/x-www-form-urlencoded"
+    )
+    assert _error(response, status=413)["code"] == "too_large"
+    assert Booking.objects.count() == 0
+
+
+def test_every_api_input_bounds_its_text_lists_and_numbers():
+    assert get_resolver().url_patterns  # imports every API module
+    unbounded = [
+        f"{cls.__module__}.{cls.__qualname__}: {problem}"
+        for cls in _subclasses(StrictInputSerializer)
+        if not cls.__name__.startswith("_")
+        for problem in _unbounded(cls(), "")
+    ]
+    assert unbounded == []
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _unbounded(field, path):
+    if isinstance(field, serializers.ListSerializer | serializers.ListField):
+        if field.max_length is None:
+            yield f"{path} has no max_length"
+        yield from _unbounded(field.child, f"{path}.*")
+    elif isinstance(field, serializers.Serializer):
+        for name, sub in field.fields.items():
+            if not sub.read_only:
+                yield from _unbounded(sub, f"{path}.{name}")
+    elif isinstance(field, serializers.ChoiceField):
+        return
+    elif isinstance(field, serializers.CharField) and field.max_length is None:
+        yield f"{path} has no max_length"
+    elif isinstance(field, serializers.IntegerField | serializers.DecimalField) and (
+        field.min_value is None or field.max_value is None
+    ):
+        yield f"{path} has no min_value or max_value"
 
 
 @pytest.mark.parametrize(
@@ -217,6 +265,13 @@ def test_a_form_page_refuses_bad_text_and_saves_nothing(client, field, value, me
     assert response.status_code == 200
     assert any(message in str(e) for e in response.context["form"].errors[field])
     assert Partner.objects.count() == before
+
+
+def test_nul_in_the_sign_in_form_is_refused(client):
+    response = client.post(
+        reverse("login"), {"username": "ann\x00", "password": "x"}, follow=True
+    )
+    assert response.status_code == 200
 
 
 def test_textareas_keep_line_breaks_and_normalise():
