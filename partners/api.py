@@ -7,6 +7,7 @@ may see, else 404) and partners.services (which check permission: 403); errors
 become the one JSON error body in hub.api_errors.
 """
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import (
     OpenApiExample,
     PolymorphicProxySerializer,
@@ -80,8 +81,20 @@ class SuspendInput(StrictInputSerializer):
     )
 
 
-# Either shape, depending on who asks; the schema says so with oneOf (a
-# reviewer's body has the extra fields, so it matches only the second).
+class _PublicPartnerShape(OpenApiSerializerExtension):
+    """The public shape allows no other keys, so a reviewer's body (with the
+    extra fields) matches only the second branch of the oneOf below."""
+
+    target_class = PartnerOutput
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(
+            self.target, direction, bypass_extensions=True
+        )
+        return {**schema, "additionalProperties": False}
+
+
+# Either shape, depending on who asks; the schema says so with oneOf.
 PartnerForCaller = PolymorphicProxySerializer(
     component_name="PartnerForCaller",
     serializers=[PartnerOutput, PartnerReviewOutput],
