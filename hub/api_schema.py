@@ -147,6 +147,17 @@ class HubAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema plus the project's error and paging rules
     (see the module docstring)."""
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A nested list (MemberInput(many=True, max_length=20)) shows its limits,
+        # which drf-spectacular leaves out; hub.input_limits explains them.
+        if isinstance(field, serializers.ListSerializer) and isinstance(schema, dict):
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+            if field.min_length is not None:
+                schema["minItems"] = field.min_length
+        return schema
+
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(
             path, path_regex, path_prefix, method, registry

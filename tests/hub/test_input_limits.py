@@ -227,6 +227,8 @@ def test_schema_documents_every_limit(client):
     assert booking["title"]["maxLength"] == 200
     assert booking["purpose"]["maxLength"] == 2000
     assert booking["room"]["maximum"] == 2_147_483_647
+    household = schema["HouseholdCreateInputRequest"]["properties"]
+    assert household["members"]["maxItems"] == 20
 
 
 # Pages ---------------------------------------------------------------------
