@@ -10,7 +10,11 @@ list of objects (e.g. each clashing date, or how long to wait when throttled).
 The schema's `Error` component (hub.api_schema) describes exactly this body.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError
@@ -65,6 +69,8 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):  # e.g. more than 1,000 form fields
+        exc = exceptions.ParseError("The request is malformed or has too many fields.")
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
