@@ -268,6 +268,7 @@ class SignUpDeclineApi(SignUpCancelApi):
 
 class ReferralListCreateApi(ApiView):
     throttle_scope = "referral"  # by link worker account (hub.throttles)
+
     @extend_schema_serializer(component_name="ReferralCreateInput")
     class InputSerializer(StrictInputSerializer):
         household_reference = serializers.CharField(
