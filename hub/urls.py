@@ -30,7 +30,7 @@ urlpatterns = [
     ),
     # Unknown API address: the JSON 404 body, for every method (CSRF-exempt:
     # it changes nothing, and a POST must get this 404, not the CSRF page).
-    re_path(r"^api/.*/$", csrf_exempt(api_not_found)),
+    re_path(r"^api/[\s\S]*/$", csrf_exempt(api_not_found)),  # ids with line breaks too
     path("admin/", admin.site.urls),
 ]
 handler500 = "hub.api_errors.server_error"  # the JSON body under /api/
