@@ -78,20 +78,10 @@ def audit_record(
     Must run inside the transaction that makes the change, so the entry and the
     change are committed, or rolled back, together.
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_record() must run inside transaction.atomic()")
-    actor = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor=actor,
-        actor_name=actor.get_username() if actor else "",
-        action=action,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=obj.pk,
-        object_repr=str(obj)[:200],
-        reason=(reason or "")[:2000],
-        changes=_plain(changes or {}),
-        site_id=site_id if site_id is not None else _site_id(obj),
-    )
+    _require_transaction()
+    entry = _entry(actor, action, obj, reason, changes, site_id)
+    entry.save()
+    return entry
 
 
 def audit_record_many(
@@ -103,26 +93,30 @@ def audit_record_many(
     changes: dict | None = None,
 ) -> list[AuditEntry]:
     """One entry per object for a change applied to many (a cancelled series)."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_record_many() must run inside transaction.atomic()")
-    actor = actor if getattr(actor, "is_authenticated", False) else None
-    entries = [
-        AuditEntry(
-            actor=actor,
-            actor_name=actor.get_username() if actor else "",
-            action=action,
-            content_type=ContentType.objects.get_for_model(
-                obj, for_concrete_model=False
-            ),
-            object_id=obj.pk,
-            object_repr=str(obj)[:200],
-            reason=(reason or "")[:2000],
-            changes=_plain(changes or {}),
-            site_id=_site_id(obj),
-        )
-        for obj in objs
-    ]
+    _require_transaction()
+    entries = [_entry(actor, action, obj, reason, changes) for obj in objs]
     return AuditEntry.objects.bulk_create(entries)
+
+
+def _require_transaction() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record() must run inside transaction.atomic()")
+
+
+def _entry(actor, action, obj, reason, changes, site_id=None) -> AuditEntry:
+    """An unsaved entry; the system (no signed-in user) is recorded as no actor."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry(
+        actor=actor,
+        actor_name=actor.get_username() if actor else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        reason=(reason or "")[:2000],
+        changes=_plain(changes or {}),
+        site_id=site_id if site_id is not None else _site_id(obj),
+    )
 
 
 def audit_history_for(obj: models.Model, *, limit: int = 100):

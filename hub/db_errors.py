@@ -8,8 +8,8 @@ page helper (`hub.views_base`) both go through `translated()` /
 `domain_error_for()`.
 
 Every constraint declares its own plain-English `violation_error_message`; the
-field it names is the constraint's first field (unique) or the first field its
-condition mentions (check). tests/hub/test_db_errors.py checks every constraint
+field it names is the constraint's last field (unique: the one that repeats)
+or the first field its condition mentions (check). tests/hub/test_db_errors.py checks every constraint
 in the project has both.
 """
 
