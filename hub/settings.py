@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "partners",
     "bookings",
     "activities",
+    # Above activities: each combines the apps below it (docs/architecture.md).
+    "payments",  # money: invoices, card and offline payments, refunds, Stripe
+    "reports",  # attendance and impact reports across sites and partners
+    "calendars",  # subscription feeds and term-date imports
     "portal",  # pages and commands that combine the apps above; nothing imports it
 ]
 
@@ -262,10 +266,32 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Stripe: off unless a secret key is configured (see payments, later issue).
+# Stripe (payments/): card payment is offered only when both keys are set;
+# offline payment always works. STRIPE_API_BASE points at a local fake
+# (localstripe) in tests and demos.
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
-USE_STRIPE = bool(STRIPE_SECRET_KEY)
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+USE_STRIPE = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
+# How long a paid sign-up holds its places while the family pays.
+PAYMENT_HOLD_MINUTES = env_int("PAYMENT_HOLD_MINUTES", "15")
+
+# Scheduled jobs (Celery beat, production): each app's tasks.py holds the task.
+CELERY_BEAT_SCHEDULE = {
+    "release-expired-payment-holds": {
+        "task": "activities.tasks.release_expired_holds",
+        "schedule": 60.0,
+    },
+    "send-overdue-invoice-reminders": {
+        "task": "payments.tasks.send_overdue_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "reconcile-stripe": {
+        "task": "payments.tasks.reconcile",
+        "schedule": 60 * 60.0,
+    },
+}
 
 # Security: strict in production, relaxed in development.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", str(not DEBUG))

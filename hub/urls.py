@@ -12,6 +12,9 @@ api_v1 = [
     path("", include("partners.api_urls")),
     path("", include("bookings.api_urls")),
     path("", include("activities.api_urls")),
+    path("", include("payments.api_urls")),
+    path("", include("reports.api_urls")),
+    path("", include("calendars.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +24,9 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("bookings/", include("bookings.urls")),
     path("activities/", include("activities.urls")),
+    path("payments/", include("payments.urls")),
+    path("reports/", include("reports.urls")),
+    path("calendars/", include("calendars.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -598,3 +598,13 @@ def _(w):
         ),
         (409, "referred already"): ok,
     }
+
+
+# Each area keeps its cases in its own module; importing registers them.
+from tests.api import (  # noqa: E402, F401
+    cases_attendance,
+    cases_calendars,
+    cases_payments,
+    cases_reports,
+    cases_signup_payments,
+)

@@ -10,12 +10,14 @@ from activities.demo import seed_demo_activities
 from bookings.demo import seed_demo_bookings
 from hub import demo
 from partners.demo import seed_demo_partners
+from payments.demo import seed_demo_payments
 
 # After the hub's schools, staff and families: each app seeds its own data
 # through its own services, in dependency order.
 APP_STEPS = [
     (seed_demo_bookings, "Room bookings"),
     (seed_demo_activities, "Activities, households and sign-ups"),
+    (seed_demo_payments, "Invoices and payments"),
 ]
 
 

@@ -1,0 +1,2 @@
+app_name = "calendars-api"
+urlpatterns: list = []

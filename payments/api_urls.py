@@ -1,0 +1,2 @@
+app_name = "payments-api"
+urlpatterns: list = []
