@@ -408,8 +408,31 @@ class SignUp(TimeStampedModel):
         return self.status in ACTIVE_SIGNUP_STATUSES
 
 
+# The attendance statuses that count as "came" (reports, no-shows, referral
+# outcomes all use this one tuple).
+ATTENDED_STATUSES = ("present", "late", "left_early")
+
+
 class Attendance(models.Model):
-    """Whether a member came to a session. Kept (anonymously) after erasure."""
+    """One person's mark on one session's register. Kept (anonymously) after
+    erasure.
+
+    Contract (reports and other apps read this; see docs/attendance.md):
+    - at most one row per (session, member);
+    - `status` is one of Status; the member came iff status is in
+      ATTENDED_STATUSES; "absent" means expected and did not come;
+    - `walk_in` is True for a member of a known household who came without a
+      place (there is then no confirmed sign-up for them);
+    - `arrived_at` / `left_at` (UTC) are set for late / left early marks, and
+      may be set for present;
+    - people not registered at all are counted in WalkInCount, not here.
+    """
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        LATE = "late", "Late"
+        LEFT_EARLY = "left_early", "Left early"
 
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="attendances"
@@ -417,7 +440,12 @@ class Attendance(models.Model):
     member = models.ForeignKey(
         HouseholdMember, on_delete=models.CASCADE, related_name="attendances"
     )
-    present = models.BooleanField()
+    status = models.CharField(max_length=10, choices=Status)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    walk_in = models.BooleanField(
+        default=False, help_text="Came without a place (a member of a known household)."
+    )
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -431,8 +459,54 @@ class Attendance(models.Model):
                 violation_error_message=(
                     "This person is already on the register for this session."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["present", "absent", "late", "left_early"]),
+                name="attendance_status_valid",
+                violation_error_message=(
+                    "Status must be present, absent, late or left early."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True)
+                | Q(arrived_at__isnull=True)
+                | Q(left_at__gte=models.F("arrived_at")),
+                name="attendance_left_after_arrived",
+                violation_error_message="The time they left must be after they arrived.",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.session}: {self.get_status_display()}"
+
+    @property
+    def attended(self) -> bool:
+        return self.status in ATTENDED_STATUSES
+
+
+class WalkInCount(models.Model):
+    """People who came to a session without being registered at all: a count,
+    one row per session (the latest count recorded replaces the earlier one)."""
+
+    session = models.OneToOneField(
+        Session, on_delete=models.CASCADE, related_name="walk_in_count"
+    )
+    count = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__lte=1000),
+                name="walk_in_count_bounded",
+                violation_error_message="Walk-ins must be between 0 and 1000.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} at {self.session}: {'present' if self.present else 'absent'}"
+        return f"{self.count} walk-ins at {self.session}"

@@ -25,6 +25,7 @@ from activities.capacity import HOLDING, Places
 from activities.errors import DomainError, NotFound
 from activities.models import (
     ACTIVE_SIGNUP_STATUSES,
+    ATTENDED_STATUSES,
     Activity,
     Attendance,
     Household,
@@ -437,7 +438,7 @@ def household_export(*, household: Household) -> dict:
                 "activity": a.session.activity.title,
                 "member": a.member_id,
                 "session_starts_at": a.session.starts_at.isoformat(),
-                "present": a.present,
+                "status": a.status,
             }
             for a in attendance
         ],
@@ -479,7 +480,7 @@ def referral_list_for_link_worker(*, user) -> QuerySet[Referral]:
                     Attendance.objects.filter(
                         member__household=OuterRef("household"),
                         session__activity=OuterRef("activity"),
-                        present=True,
+                        status__in=ATTENDED_STATUSES,
                     )
                     .values("session__activity")
                     .annotate(n=Sum(Value(1)))
@@ -507,7 +508,10 @@ def session_register(
 
     ids = session_register_member_ids(session=session)
     marks = dict(
-        Attendance.objects.filter(session=session).values_list("member_id", "present")
+        (member_id, status in ATTENDED_STATUSES)
+        for member_id, status in Attendance.objects.filter(session=session).values_list(
+            "member_id", "status"
+        )
     )
     members = HouseholdMember.objects.filter(pk__in=ids).select_related("household")
     return [(m, marks.get(m.pk)) for m in members.order_by("household__name", "kind")]

@@ -109,19 +109,19 @@ def attendance_mark(
 
 
 def _mark(session, mark, member_id, marked_by, present_ids) -> None:
-    present = member_id in present_ids
-    before = None if mark is None else mark.present
-    if before == present:
+    status = "present" if member_id in present_ids else "absent"
+    before = None if mark is None else mark.status
+    if before == status:
         return
     if mark is None:
         mark = Attendance(session=session, member_id=member_id)
-    mark.present, mark.marked_by = present, marked_by
+    mark.status, mark.marked_by = status, marked_by
     mark.save()
     audit_record(
         actor=marked_by,
         action="attendance.marked",
         obj=mark,
-        changes={"present": [before, present]},
+        changes={"status": [before, status]},
     )
 
 

@@ -255,7 +255,7 @@ def test_re_marking_attendance_keeps_before_and_after(activity, partner_user):
     attendance_mark(session=session, marked_by=partner_user, present_member_ids=ids)
     first = new_entries(start)
     assert [(e.action, e.changes) for e in first] == [
-        ("attendance.marked", {"present": [None, True]})
+        ("attendance.marked", {"status": [None, "present"]})
     ] * 2
     start = last_pk()
     child = members[1]
@@ -264,7 +264,7 @@ def test_re_marking_attendance_keeps_before_and_after(activity, partner_user):
     )
     (again,) = new_entries(start)  # only the changed mark
     mark = Attendance.objects.get(session=session, member=child)
-    assert about(again, mark) and again.changes == {"present": [True, False]}
+    assert about(again, mark) and again.changes == {"status": ["present", "absent"]}
     attendance_mark(
         session=session, marked_by=partner_user, present_member_ids=ids - {child.pk}
     )

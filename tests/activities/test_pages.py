@@ -140,7 +140,7 @@ def test_deletion_erases_personal_data_but_keeps_attendance_counts(
     }
     assert not HouseholdMember.objects.exclude(medical_notes="").exists()
     assert HouseholdMember.objects.filter(date_of_birth__isnull=False).count() == 0
-    assert Attendance.objects.filter(session=session, present=True).count() == 2
+    assert Attendance.objects.filter(session=session, status="present").count() == 2
     assert SignUp.objects.get().status == "cancelled"
     assert client.get(reverse("activities:household")).url == reverse(
         "activities:household-create"
@@ -190,9 +190,9 @@ def test_partner_publishes_on_own_booking_and_takes_the_register(
     client.post(
         reverse("activities:register", args=[session.pk]), {"present": [members[1].pk]}
     )
-    assert dict(Attendance.objects.values_list("member_id", "present")) == {
-        members[0].pk: False,
-        members[1].pk: True,
+    assert dict(Attendance.objects.values_list("member_id", "status")) == {
+        members[0].pk: "absent",
+        members[1].pk: "present",
     }
 
 
