@@ -252,6 +252,12 @@ class DatePeriod(TimeStampedModel):
     name = models.CharField(max_length=120)
     starts_on = models.DateField()
     ends_on = models.DateField()
+    source_uid = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The imported file's id for this entry, so importing it again "
+        "changes nothing (calendars/importing.py).",
+    )
 
     class Meta:
         abstract = True
@@ -309,6 +315,9 @@ class Closure(TimeStampedModel):
     reason = models.CharField(max_length=200)
     starts_on = models.DateField()
     ends_on = models.DateField()
+    source_uid = models.CharField(
+        max_length=255, blank=True, help_text="The imported file's id for this entry."
+    )
 
     class Meta:
         ordering = ["starts_on"]
