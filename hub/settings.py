@@ -27,6 +27,10 @@ SECRET_KEY = (
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Who runs the service, named on the privacy notice, contact and accessibility
+# pages: the trust or council that is the data controller, and its email.
+SERVICE_OPERATOR = env_str("SERVICE_OPERATOR", "Community Hub Schools Trust")
+SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", "hello@example.org")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

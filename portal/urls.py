@@ -2,9 +2,13 @@
 
 from django.urls import path
 
-from portal import dashboard
+from portal import dashboard, info
 
 app_name = "portal"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("privacy/", info.privacy, name="privacy"),
+    path("accessibility/", info.accessibility, name="accessibility"),
+    path("contact/", info.contact, name="contact"),
+    path("cookies/", info.cookies, name="cookies"),
 ]
