@@ -228,13 +228,15 @@ def seed_sites(progress: Progress) -> list[Site]:
             Term.objects.get_or_create(
                 trust=trust,
                 starts_on=start,
-                defaults={"name": f"{name} {y}", "ends_on": end},
+                # Named by the year it falls in, as schools do: the spring
+                # term of the 2026-27 school year is "Spring term 2027".
+                defaults={"name": f"{name} {start.year}", "ends_on": end},
             )
         for name, start, end in holidays:
             Holiday.objects.get_or_create(
                 trust=trust,
                 starts_on=start,
-                defaults={"name": f"{name} {y}", "ends_on": end},
+                defaults={"name": f"{name} {start.year}", "ends_on": end},
             )
     progress("Term dates and holidays for this school year and next")
     return sites
@@ -262,18 +264,21 @@ def seed_room(
     return room
 
 
-FAMILY_NAMES = [
-    ("Aisha", "Khan"),
-    ("Tom", "Walker"),
-    ("Priya", "Sharma"),
-    ("Grace", "Okafor"),
-    ("Liam", "Murphy"),
-    ("Zofia", "Nowak"),
-    ("Chloe", "Smith"),
-    ("Mohammed", "Ali"),
-    ("Ellie", "Robinson"),
-    ("Daniel", "Evans"),
-]
+# 50 demo carers: every first name meets five surnames, so no two share a name.
+FAMILY_FIRST_NAMES = [
+    "Aisha", "Tom", "Priya", "Grace", "Liam",
+    "Zofia", "Chloe", "Mohammed", "Ellie", "Daniel",
+]  # fmt: skip
+FAMILY_SURNAMES = [
+    "Khan", "Walker", "Sharma", "Okafor", "Murphy",
+    "Nowak", "Smith", "Ali", "Robinson", "Evans",
+]  # fmt: skip
+
+
+def family_name(n: int) -> tuple[str, str]:
+    """The n-th demo carer's (first, last) name, n from 1."""
+    i = n - 1
+    return FAMILY_FIRST_NAMES[i % 10], FAMILY_SURNAMES[(i % 10 + i // 10) % 10]
 
 
 @transaction.atomic
@@ -284,11 +289,12 @@ def seed_staff(progress: Progress, sites: list[Site]) -> tuple[list[DemoLogin], 
     seed_admin()
     managers = []
     for index, site in enumerate(sites, start=1):
-        bm = demo_user(f"manager{index}", first="Jo", last=f"Bennett{index}")
+        (bm_first, bm_last), (ct_first, ct_last) = STAFF_NAMES[index - 1]
+        bm = demo_user(f"manager{index}", first=bm_first, last=bm_last)
         StaffRole.objects.get_or_create(
             user=bm, site=site, role=StaffRole.Role.BUSINESS_MANAGER
         )
-        caretaker = demo_user(f"caretaker{index}", first="Pat", last=f"Hughes{index}")
+        caretaker = demo_user(f"caretaker{index}", first=ct_first, last=ct_last)
         StaffRole.objects.get_or_create(
             user=caretaker, site=site, role=StaffRole.Role.SITE_STAFF
         )
@@ -307,10 +313,18 @@ def seed_staff(progress: Progress, sites: list[Site]) -> tuple[list[DemoLogin], 
     return logins, managers
 
 
+# (business manager, caretaker) of each demo school, in order.
+STAFF_NAMES = [
+    (("Jo", "Bennett"), ("Pat", "Hughes")),
+    (("Amira", "Shah"), ("Dave", "Kowalski")),
+    (("Helen", "O'Connor"), ("Tunde", "Adeyemi")),
+]
+
+
 @transaction.atomic
 def seed_families(progress: Progress) -> list[DemoLogin]:
     for n in range(1, 51):
-        first, last = FAMILY_NAMES[(n - 1) % len(FAMILY_NAMES)]
+        first, last = family_name(n)
         demo_user(f"family{n:02d}", first=first, last=last)
     progress("50 family accounts")
     return [DemoLogin("Family", "family01", "one of 50 demo families")]

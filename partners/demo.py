@@ -75,6 +75,19 @@ PARTNERS = [
 ]
 
 
+# The admin of each demo partner, in order.
+PARTNER_STAFF_NAMES = [
+    ("Chris", "Lee"),
+    ("Nadia", "Hussain"),
+    ("Gareth", "Price"),
+    ("Fatima", "Begum"),
+    ("Owen", "Clarke"),
+    ("Mei", "Chen"),
+    ("Rachel", "Green"),
+    ("Kwame", "Mensah"),
+]
+
+
 @transaction.atomic
 def seed_demo_partners(*, progress: Progress, manager) -> list[DemoLogin]:
     """The partners (one still applied, the rest approved by `manager`), each
@@ -82,7 +95,8 @@ def seed_demo_partners(*, progress: Progress, manager) -> list[DemoLogin]:
     logins = []
     partners = seed_partners(progress, manager)
     for index, partner in enumerate(partners, start=1):
-        user = demo_user(f"partner{index}", first="Chris", last=f"Lee{index}")
+        first, last = PARTNER_STAFF_NAMES[(index - 1) % len(PARTNER_STAFF_NAMES)]
+        user = demo_user(f"partner{index}", first=first, last=last)
         PartnerMembership.objects.get_or_create(
             partner=partner, user=user, defaults={"role": PartnerMembership.Role.ADMIN}
         )

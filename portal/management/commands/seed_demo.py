@@ -1,6 +1,9 @@
 """Load realistic demo data: three schools, rooms, partners, staff, families,
 bookings and activities. Safe to run again: existing data is kept."""
 
+import logging
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -25,6 +28,9 @@ class Command(BaseCommand):
     help = "Create demo data (idempotent) and print the demo logins."
 
     def handle(self, *args, **options):
+        # Emails sent while seeding run as Celery tasks in this process; their
+        # log lines would bury the logins printed at the end.
+        logging.getLogger("celery").setLevel(logging.WARNING)
         console = Console(file=self.stdout, force_terminal=False, soft_wrap=True)
         steps = 3 + len(APP_STEPS)
         with Progress(
@@ -62,4 +68,4 @@ class Command(BaseCommand):
         for login in logins:
             table.add_row(login.role, login.username, login.note)
         console.print(table)
-        console.print("Open http://127.0.0.1:8000 and sign in.")
+        console.print(f"Open {settings.SITE_URL} and sign in.")
