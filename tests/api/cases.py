@@ -604,6 +604,7 @@ def _(w):
 from tests.api import (  # noqa: E402, F401
     cases_attendance,
     cases_calendars,
+    cases_finder,
     cases_payments,
     cases_reports,
     cases_signup_payments,
