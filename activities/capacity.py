@@ -9,12 +9,20 @@ IMMEDIATE, which takes the database write lock at the start.
 
 `LOCKING` exists only so a test can switch the lock off and show that the
 race then oversells (tests/activities/test_concurrency.py).
+
+Holds: a paid place awaiting payment holds its places until
+`hold_expires_at`. From that moment it is not counted (`holding_q`), so places
+are right whether or not the release job has run; the services that write
+under the lock first release expired holds in the unit and promote the
+waitlist in order (`activities.services.signups.holds_release_expired`), so a
+newcomer never jumps the queue for a place an expired hold gave back.
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from activities.models import Activity, Session, SignUp
 
@@ -56,6 +64,27 @@ def unit_lock(*, activity: Activity, session: Session | None) -> None:
     model.objects.select_for_update().filter(pk=pk).values_list("pk").first()
 
 
+def holding_q(prefix: str = "") -> Q:
+    """Sign-ups that hold places now: confirmed, or awaiting payment with a hold
+    that has not yet expired. `prefix` for use across a relation ("signups__")."""
+    return Q(**{f"{prefix}status": SignUp.Status.CONFIRMED}) | Q(
+        **{
+            f"{prefix}status": SignUp.Status.AWAITING_PAYMENT,
+            f"{prefix}hold_expires_at__gt": timezone.now(),
+        }
+    )
+
+
+def expired_holds_q(prefix: str = "") -> Q:
+    """Holds past their time that no job has released yet."""
+    return Q(
+        **{
+            f"{prefix}status": SignUp.Status.AWAITING_PAYMENT,
+            f"{prefix}hold_expires_at__lte": timezone.now(),
+        }
+    )
+
+
 def unit_signups(*, activity: Activity, session: Session | None):
     """Sign-ups that hold places in the unit."""
     return SignUp.objects.filter(activity=activity, session=session)
@@ -63,9 +92,10 @@ def unit_signups(*, activity: Activity, session: Session | None):
 
 def places_in_unit(*, activity: Activity, session: Session | None) -> Places:
     """One query: places held by referred and other households in the unit."""
+    holding = holding_q()
     totals = unit_signups(activity=activity, session=session).aggregate(
-        general=Sum("places", filter=Q(status__in=HOLDING, referral__isnull=True)),
-        referral=Sum("places", filter=Q(status__in=HOLDING, referral__isnull=False)),
+        general=Sum("places", filter=holding & Q(referral__isnull=True)),
+        referral=Sum("places", filter=holding & Q(referral__isnull=False)),
     )
     return Places(
         capacity=activity.capacity,

@@ -62,6 +62,14 @@ class Activity(TimeStampedModel):
         PUBLISHED = "published", "Published"
         CANCELLED = "cancelled", "Cancelled"
 
+    class PriceBasis(models.TextChoices):
+        PER_CHILD = "child", "Per child"
+        PER_FAMILY = "family", "Per family"
+
+    class PriceCovers(models.TextChoices):
+        SERIES = "series", "The whole series"
+        SESSION = "session", "Each session"
+
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, related_name="activities"
     )
@@ -77,8 +85,22 @@ class Activity(TimeStampedModel):
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
     capacity = models.PositiveIntegerField(help_text="Places per session (people).")
-    # In pence; 0 = free. Paid places are switched on by the payments issue.
+    # In pence; 0 = free. What a sign-up costs: activities.pricing.
     price_pence = models.PositiveIntegerField(default=0)
+    price_basis = models.CharField(
+        max_length=6, choices=PriceBasis, default=PriceBasis.PER_CHILD
+    )
+    price_covers = models.CharField(
+        max_length=7, choices=PriceCovers, default=PriceCovers.SERIES
+    )
+    free_for_eligible = models.BooleanField(
+        default=True,
+        help_text="Free places for families whose free-school-meals eligibility "
+        "is confirmed.",
+    )
+    # Full refund when the family cancels at least this many days before the
+    # (first) session, none after; empty = no refund on cancellation.
+    refund_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
     eligibility = models.CharField(
         max_length=10, choices=Eligibility, default=Eligibility.OPEN
     )
@@ -127,6 +149,14 @@ class Activity(TimeStampedModel):
                 name="activity_age_range_ordered",
                 violation_error_message=(
                     "The oldest age must be the same as or more than the youngest age."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(price_basis__in=["child", "family"])
+                & Q(price_covers__in=["series", "session"]),
+                name="activity_price_basis_valid",
+                violation_error_message=(
+                    "Charge per child or per family, for the series or each session."
                 ),
             ),
         ]
@@ -322,6 +352,7 @@ class SignUp(TimeStampedModel):
         AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
         CANCELLED = "cancelled", "Cancelled"
         DECLINED = "declined", "Declined the place"
+        EXPIRED = "expired", "Not paid in time"
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="signups"
@@ -354,6 +385,11 @@ class SignUp(TimeStampedModel):
     )
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # What the place costs in pence, fixed when it is held (0 = free). Paid by
+    # payments.Payment rows; a confirmed unpaid place is paid on the day.
+    amount_pence = models.PositiveIntegerField(default=0)
+    # An awaiting_payment place is released when this passes (capacity.py).
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -366,12 +402,21 @@ class SignUp(TimeStampedModel):
                         "awaiting_payment",
                         "cancelled",
                         "declined",
+                        "expired",
                     ]
                 ),
                 name="signup_status_valid",
                 violation_error_message=(
                     "Status must be confirmed, waitlisted, awaiting payment, "
-                    "cancelled or declined."
+                    "cancelled, declined or expired."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="awaiting_payment")
+                | Q(hold_expires_at__isnull=False),
+                name="signup_hold_has_expiry",
+                violation_error_message=(
+                    "A place awaiting payment needs the time its hold ends."
                 ),
             ),
             models.CheckConstraint(

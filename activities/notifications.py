@@ -11,12 +11,16 @@ from icalendar import Calendar, Event
 
 from activities.capacity import waitlist_position
 from activities.models import Session, SignUp
+from bookings.pricing import format_pence
 
 PRODID = "-//Community Hub//Activities//EN"
 SUBJECTS = {
     "confirmed": "Your place is booked: {title}",
     "waitlisted": "You are on the waitlist: {title}",
     "promoted": "A place came up for you: {title}",
+    "promoted_pay": "A place came up: pay to keep it: {title}",
+    "expired": "Your place was not paid for in time: {title}",
+    "paid": "Paid: your place is booked: {title}",
 }
 
 
@@ -116,6 +120,8 @@ def _intro(signup: SignUp, kind: str) -> str:
             "Good news: a place came up and it is yours. If you can no longer come, "
             "please decline it on your family page so the next family can have it."
         )
+    if kind in PAID_INTROS:
+        return PAID_INTROS[kind](signup)
     return "Your place is booked. The dates are attached as a calendar file."
 
 
@@ -131,7 +137,7 @@ def signup_email(signup_id: int, kind: str) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
     )
-    if kind in ("confirmed", "promoted") and sessions:
+    if kind in ("confirmed", "promoted", "paid") and sessions:
         message.attach("activity.ics", signup_ics(signup, sessions), "text/calendar")
     message.send()
 
@@ -179,3 +185,64 @@ def _cancel_message(signup: SignUp, reason: str, session) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[signup.household.email],
     )
+
+
+# Paid places (docs/paid-activities.md): the pay link, the hold's end, the receipt.
+
+
+def _pay_link(signup: SignUp) -> str:
+    return f"{settings.SITE_URL}/payments/checkout/{signup.pk}/"
+
+
+def _hold_end(signup: SignUp) -> str:
+    zone = signup.activity.booking.room.site.zoneinfo
+    end = timezone.localtime(signup.hold_expires_at, zone)
+    return f"{end:%A %-d %B %Y at %H:%M}"
+
+
+def _promoted_pay_intro(signup: SignUp) -> str:
+    return (
+        f"Good news: a place came up and we are holding it for you until "
+        f"{_hold_end(signup)}. It costs {format_pence(signup.amount_pence)}. "
+        f"Pay here to keep it: {_pay_link(signup)}\n"
+        "If you do not pay by then, the place goes to the next family. If you "
+        "can no longer come, please decline it on your family page."
+    )
+
+
+def _expired_intro(signup: SignUp) -> str:
+    return (
+        "We held a place for you, but it was not paid for before the hold "
+        "ended, so it has gone to the next family. You have not been charged. "
+        "You can sign up again if places are left."
+    )
+
+
+def _paid_intro(signup: SignUp) -> str:
+    return (
+        f"Thank you: we have received {format_pence(signup.amount_pence)} and "
+        "your place is booked. This email is your receipt. The dates are "
+        "attached as a calendar file."
+    )
+
+
+PAID_INTROS = {
+    "promoted_pay": _promoted_pay_intro,
+    "expired": _expired_intro,
+    "paid": _paid_intro,
+}
+
+
+def payment_notice(signup_id: int, *, subject: str, body: str) -> None:
+    """A plain email about money on a sign-up (a refund, a late payment
+    refunded), written by payments.signup_payments."""
+    signup = _signup(signup_id)
+    if not signup.household.email:
+        return
+    text = "\n".join([f"Hello {signup.household.name},", "", body])
+    EmailMessage(
+        subject=f"{subject}: {signup.activity.title}",
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[signup.household.email],
+    ).send()

@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from activities.capacity import HOLDING, Places
+from activities.capacity import Places, holding_q
 from activities.errors import DomainError, NotFound
 from activities.models import (
     ACTIVE_SIGNUP_STATUSES,
@@ -43,15 +43,11 @@ from partners.rules import partner_ids_for
 
 def _held(ref: str, *, session: bool, referral: bool):
     """Places held in a unit by referred (or other) households, as a subquery."""
-    filters = {
-        ref: OuterRef("pk"),
-        "status__in": HOLDING,
-        "referral__isnull": not referral,
-    }
+    filters = {ref: OuterRef("pk"), "referral__isnull": not referral}
     if not session:
         filters["session__isnull"] = True
     rows = (
-        SignUp.objects.filter(**filters)
+        SignUp.objects.filter(holding_q(), **filters)
         .values(ref)
         .annotate(total=Sum("places"))
         .values("total")

@@ -18,3 +18,18 @@ def send_cancellation_email(
     notifications.cancellation_email(
         signup_ids=signup_ids, reason=reason, session_id=session_id
     )
+
+
+@app.task(ignore_result=True)
+def release_expired_holds() -> int:
+    """Beat job (settings.CELERY_BEAT_SCHEDULE): release paid places nobody
+    paid for in time and promote the waitlists. The services also do it
+    whenever they count places, so nothing depends on this running on time."""
+    from activities.services.signups import holds_release_all_expired
+
+    return holds_release_all_expired()
+
+
+@app.task(ignore_result=True)
+def send_payment_notice(signup_id: int, subject: str, body: str) -> None:
+    notifications.payment_notice(signup_id, subject=subject, body=body)

@@ -2,16 +2,26 @@
 
 Every write that changes who holds a place locks the unit first
 (activities.capacity.unit_lock) and counts places inside the lock.
+
+Paid places (docs/paid-activities.md): with card payments on, a paid place is
+held as awaiting_payment until `hold_expires_at`; payments.signup_payments
+confirms it when the card payment succeeds. Expired holds are released here,
+under the lock, before anything is counted, and the waitlist promoted in order.
+With card payments off a paid place is confirmed at once and paid on the day
+(the partner records the payment).
 """
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from activities import capacity, tasks
+from activities import capacity, pricing, signals, tasks
 from activities.errors import Conflict, DomainError, PermissionDenied, StateError
 from activities.models import (
+    ACTIVE_SIGNUP_STATUSES,
     Activity,
     Household,
     HouseholdMember,
@@ -27,6 +37,21 @@ Status = SignUp.Status
 ENDINGS = {Status.CANCELLED: "signup.cancelled", Status.DECLINED: "signup.declined"}
 
 
+# A family promoted from the waitlist learns of its place by email, so its
+# hold is longer than the minutes a family at the checkout gets.
+PROMOTION_HOLD = dt.timedelta(hours=24)
+
+
+def card_payments_enabled() -> bool:
+    """The same switch as payments.gateway (settings.USE_STRIPE)."""
+    return bool(settings.USE_STRIPE)
+
+
+def hold_until(*, promoted: bool = False) -> dt.datetime:
+    minutes = dt.timedelta(minutes=settings.PAYMENT_HOLD_MINUTES)
+    return timezone.now() + (max(minutes, PROMOTION_HOLD) if promoted else minutes)
+
+
 @dataclass(frozen=True)
 class SignUpResult:
     signup: SignUp
@@ -34,6 +59,8 @@ class SignUpResult:
 
     @property
     def message(self) -> str:
+        if self.signup.status == Status.AWAITING_PAYMENT:
+            return "We are holding your place while you pay. Pay now to confirm it."
         if self.position is None:
             return "You have a place. We have emailed you the details."
         return f"This activity is full: you are number {self.position} on the waitlist."
@@ -68,15 +95,26 @@ def signup_create(
     _check_open(activity, session)
     _check_members(activity, household, members, session)
     referral = _check_eligibility(activity, household)
+    holds_release_expired(activity=activity, session=session)
     _check_not_already(activity, household, session)
     places = capacity.places_in_unit(activity=activity, session=session)
     confirmed = places.fits(len(members), referral=referral is not None)
+    amount = pricing.signup_amount(
+        activity=activity,
+        household=household,
+        members=members,
+        sessions=1 if session else _sessions_left(activity),
+    )
+    status = Status.CONFIRMED if confirmed else Status.WAITLISTED
+    held = confirmed and amount > 0 and card_payments_enabled()
     signup = SignUp.objects.create(
         household=household,
         activity=activity,
         session=session,
         places=len(members),
-        status=Status.CONFIRMED if confirmed else Status.WAITLISTED,
+        status=Status.AWAITING_PAYMENT if held else status,
+        hold_expires_at=hold_until() if held else None,
+        amount_pence=amount,
         referral=referral,
         created_by=created_by,
     )
@@ -85,7 +123,11 @@ def signup_create(
         actor=created_by,
         action="signup.created",
         obj=signup,
-        changes={"status": [None, signup.status], "places": [None, signup.places]},
+        changes={
+            "status": [None, signup.status],
+            "places": [None, signup.places],
+            "amount_pence": [None, amount],
+        },
     )
     if referral is not None:
         referral.status = Referral.Status.USED
@@ -98,9 +140,16 @@ def signup_create(
             changes={"status": ["open", "used"]},
         )
     position = None if confirmed else capacity.waitlist_position(signup=signup)
-    kind = "confirmed" if confirmed else "waitlisted"
-    transaction.on_commit(lambda: tasks.send_signup_email.delay(signup.pk, kind))
+    if not held:  # a held place is emailed when paid (the receipt)
+        kind = "confirmed" if confirmed else "waitlisted"
+        transaction.on_commit(lambda: tasks.send_signup_email.delay(signup.pk, kind))
     return SignUpResult(signup=signup, position=position)
+
+
+def _sessions_left(activity: Activity) -> int:
+    return activity.sessions.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
+    ).count()
 
 
 def _check_unit(activity: Activity, session: Session | None) -> None:
@@ -223,7 +272,7 @@ def _check_eligibility(activity: Activity, household: Household) -> Referral | N
 
 def _check_not_already(activity, household, session) -> None:
     active = capacity.unit_signups(activity=activity, session=session).filter(
-        household=household, status__in=[*capacity.HOLDING, Status.WAITLISTED]
+        household=household, status__in=ACTIVE_SIGNUP_STATUSES
     )
     if active.exists():
         raise Conflict(
@@ -247,6 +296,7 @@ def signup_cancel(
         message="You can only change your own household's sign-ups.",
     )
     capacity.unit_lock(activity=signup.activity, session=signup.session)
+    holds_release_expired(activity=signup.activity, session=signup.session)
     signup = SignUp.objects.select_related("household", "activity").get(pk=signup.pk)
     if not signup.is_active:
         raise StateError(
@@ -261,6 +311,9 @@ def signup_cancel(
         obj=signup,
         reason=reason,
         changes={"status": [before, kind]},
+    )
+    signals.signup_ended.send(
+        sender=SignUp, signup=signup, actor=cancelled_by, previous=before
     )
     if held:
         waitlist_promote(
@@ -296,22 +349,88 @@ def waitlist_promote(
         if places.fits(signup.places, referral=referral):
             promoted.append(signup)
             places = _take(places, signup.places, referral=referral)
-    if promoted:
-        SignUp.objects.filter(pk__in=[s.pk for s in promoted]).update(
-            status=Status.CONFIRMED, promoted_at=timezone.now()
-        )
-        audit_record_many(
-            actor=None,
-            action="signup.promoted",
-            objs=promoted,
-            reason=reason,
-            changes={"status": [Status.WAITLISTED, Status.CONFIRMED]},
-        )
-        for signup in promoted:
-            transaction.on_commit(
-                lambda pk=signup.pk: tasks.send_signup_email.delay(pk, "promoted")
-            )
+    paid = [s for s in promoted if s.amount_pence > 0 and card_payments_enabled()]
+    free = [s for s in promoted if s not in paid]
+    _promote(free, Status.CONFIRMED, None, reason, "promoted")
+    _promote(
+        paid, Status.AWAITING_PAYMENT, hold_until(promoted=True), reason, "promoted_pay"
+    )
     return [s.pk for s in promoted]
+
+
+def _promote(signups, status, hold, reason: str, email: str) -> None:
+    if not signups:
+        return
+    SignUp.objects.filter(pk__in=[s.pk for s in signups]).update(
+        status=status, hold_expires_at=hold, promoted_at=timezone.now()
+    )
+    audit_record_many(
+        actor=None,
+        action="signup.promoted",
+        objs=signups,
+        reason=reason,
+        changes={"status": [Status.WAITLISTED, status]},
+    )
+    for signup in signups:
+        transaction.on_commit(
+            lambda pk=signup.pk: tasks.send_signup_email.delay(pk, email)
+        )
+
+
+def holds_release_expired(*, activity: Activity, session: Session | None) -> list[int]:
+    """Release the unit's holds whose time has passed (status expired) and
+    promote the waitlist into the places, in order. Must run with the unit
+    locked (capacity.unit_lock) inside the caller's transaction. The system
+    does this (audit actor None). Returns the released sign-ups' ids."""
+    expired = list(
+        capacity.unit_signups(activity=activity, session=session)
+        .filter(capacity.expired_holds_q())
+        .order_by("pk")
+    )
+    if not expired:
+        return []
+    SignUp.objects.filter(pk__in=[s.pk for s in expired]).update(
+        status=Status.EXPIRED, cancelled_at=timezone.now()
+    )
+    audit_record_many(
+        actor=None,
+        action="signup.hold_expired",
+        objs=expired,
+        reason="not paid before the hold ended",
+        changes={"status": [Status.AWAITING_PAYMENT, Status.EXPIRED]},
+    )
+    for signup in expired:
+        signup.status = Status.EXPIRED
+        signals.signup_ended.send(
+            sender=SignUp, signup=signup, actor=None, previous=Status.AWAITING_PAYMENT
+        )
+        transaction.on_commit(
+            lambda pk=signup.pk: tasks.send_signup_email.delay(pk, "expired")
+        )
+    waitlist_promote(
+        activity=activity,
+        session=session,
+        reason=f"places freed by unpaid holds {', '.join(f'#{s.pk}' for s in expired)}",
+    )
+    return [s.pk for s in expired]
+
+
+def holds_release_all_expired() -> int:
+    """The scheduled job: release every expired hold, one unit per transaction.
+    Idempotent; safe beside the on-demand release in the services."""
+    units = (
+        SignUp.objects.filter(capacity.expired_holds_q())
+        .values_list("activity_id", "session_id")
+        .distinct()
+    )
+    released = 0
+    for activity_id, session_id in list(units):
+        with transaction.atomic():
+            activity = Activity.objects.get(pk=activity_id)
+            session = Session.objects.get(pk=session_id) if session_id else None
+            capacity.unit_lock(activity=activity, session=session)
+            released += len(holds_release_expired(activity=activity, session=session))
+    return released
 
 
 def _take(places: capacity.Places, count: int, *, referral: bool) -> capacity.Places:
