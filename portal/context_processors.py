@@ -7,6 +7,7 @@ memberships (each cached on the user for the request by the rules layer), and
 the user's household.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from activities.selectors import household_for_user
@@ -64,7 +65,9 @@ def _signed_in_links(user) -> list[dict]:
 
 
 def navigation(request) -> dict:
-    user = request.user
+    # An error page for a request that failed before the authentication
+    # middleware ran (a bad Host header: 400) has no user: show the public links.
+    user = getattr(request, "user", None) or AnonymousUser()
     links = [
         _link("Activities", "activities:list"),
         _link("Schools and rooms", "hub:site-list"),

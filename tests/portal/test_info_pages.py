@@ -39,7 +39,8 @@ def test_information_pages_name_who_runs_the_service(client, path, heading):
 def test_privacy_notice_covers_childrens_health_notes_and_the_right_to_delete(client):
     html = client.get("/privacy/").content.decode()
     assert "Medical, allergy and special educational needs notes" in html
-    assert "Delete our data" in html
+    assert 'href="/activities/household/data.json"' in html  # the export
+    assert 'href="/activities/household/delete/"' in html  # erasure
     assert "ico.org.uk" in html
 
 
@@ -69,6 +70,16 @@ def test_an_expired_form_says_what_happened_and_that_nothing_was_saved():
     assert response.status_code == 403
     html = response.content.decode()
     assert "Your form has expired" in html
+    assert "Nothing was saved." in html
+
+
+@pytest.mark.django_db
+def test_a_malformed_request_is_the_services_own_400():
+    client = Client(raise_request_exception=False)
+    response = client.get("/", HTTP_HOST="bad host name")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "We could not read that request" in html
     assert "Nothing was saved." in html
 
 
