@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import api, api_family
+from activities import api, api_family, api_registers
 
 app_name = "activities-api"
 urlpatterns = [
@@ -46,4 +46,24 @@ urlpatterns = [
         name="signup-decline",
     ),
     path("referrals/", api_family.ReferralListCreateApi.as_view(), name="referrals"),
+    path(
+        "sessions/<int:session_id>/register/",
+        api_registers.RegisterApi.as_view(),
+        name="register",
+    ),
+    path(
+        "sessions/<int:session_id>/register/<int:member_id>/",
+        api_registers.AttendanceMarkApi.as_view(),
+        name="register-mark",
+    ),
+    path(
+        "sessions/<int:session_id>/register/walk-ins/",
+        api_registers.WalkInCreateApi.as_view(),
+        name="register-walk-ins",
+    ),
+    path(
+        "sessions/<int:session_id>/register/walk-in-count/",
+        api_registers.WalkInCountApi.as_view(),
+        name="register-walk-in-count",
+    ),
 ]

@@ -218,6 +218,11 @@ class Session(models.Model):
 class Household(TimeStampedModel):
     """A family: carers and children. One per user account."""
 
+    class ConsentMethod(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "By phone"
+        WRITTEN = "written", "In writing"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -235,6 +240,27 @@ class Household(TimeStampedModel):
     languages = models.CharField(max_length=200, blank=True)
     consent_contact = models.BooleanField(default=False)
     consent_photos = models.BooleanField(default=False)
+    # On the register of every session the family's members come to.
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+    authorised_collectors = models.TextField(
+        blank=True,
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+        help_text="Adults who may collect the children: name, relationship, phone.",
+    )
+    # A link worker may create the household for a family, with the family's
+    # consent recorded (who gave it, how, when); the family then claims it.
+    created_on_behalf_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consent_given_by = models.CharField(max_length=200, blank=True)
+    consent_method = models.CharField(max_length=10, choices=ConsentMethod, blank=True)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
     # Eligibility (free school meals): the family may say so, only school
     # staff or a link worker may verify it.
     fsm_claimed = models.BooleanField(default=False)
@@ -275,8 +301,11 @@ class HouseholdMember(TimeStampedModel):
     relationship = models.CharField(
         max_length=60, blank=True, help_text="For example mother, grandad, son."
     )
+    allergies = models.TextField(
+        blank=True, help_text="Food and other allergies.", **LONG_TEXT
+    )
     medical_notes = models.TextField(
-        blank=True, help_text="Medical needs, allergies.", **LONG_TEXT
+        blank=True, help_text="Medical needs, medicines.", **LONG_TEXT
     )
     send_notes = models.TextField(
         blank=True, help_text="Special educational needs or disabilities.", **LONG_TEXT
@@ -555,3 +584,29 @@ class WalkInCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} walk-ins at {self.session}"
+
+
+class NoShowNotice(models.Model):
+    """The friendly email a household gets after missing a second session of an
+    activity it did not cancel: sent once per household and activity."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="no_show_notices"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="no_show_notices"
+    )
+    missed = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "activity"],
+                name="no_show_notice_once",
+                violation_error_message="This family has already been emailed.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} missed {self.activity}"

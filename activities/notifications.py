@@ -246,3 +246,97 @@ def payment_notice(signup_id: int, *, subject: str, body: str) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[signup.household.email],
     ).send()
+
+
+# Registers and referrals (docs/attendance.md).
+
+
+def no_show_email(notice_id: int) -> None:
+    """The one friendly note after a household missed two sessions it had not
+    cancelled: no blame, how to cancel so someone else can have the place."""
+    from activities.models import NoShowNotice
+
+    notice = NoShowNotice.objects.select_related("household", "activity").get(
+        pk=notice_id
+    )
+    household, title = notice.household, notice.activity.title
+    if not household.email or household.erased_at:
+        return
+    body = "\n".join(
+        [
+            f"Hello {household.name},",
+            "",
+            f"We missed you at the last {notice.missed} sessions of {title}.",
+            "We hope everything is all right.",
+            "",
+            "If you cannot come to a session, please cancel your place on your "
+            "household page so another family can use it:",
+            f"{settings.SITE_URL}/activities/household/",
+            "",
+            "You are still very welcome to come to the next one.",
+        ]
+    )
+    EmailMessage(
+        subject=f"We missed you at {title}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[household.email],
+    ).send()
+
+
+def referral_email(referral_id: int) -> None:
+    """Tell the family a link worker referred them, and how to take the place."""
+    from activities.models import Referral
+
+    referral = Referral.objects.select_related(
+        "household", "activity__booking__room__site"
+    ).get(pk=referral_id)
+    household, activity = referral.household, referral.activity
+    if not household.email or household.erased_at:
+        return
+    body = "\n".join(
+        [
+            f"Hello {household.name},",
+            "",
+            f"Your link worker has referred your family to {activity.title} at "
+            f"{activity.booking.room.site.name}.",
+            "A place is kept for families who are referred. Sign up here:",
+            f"{settings.SITE_URL}/activities/{activity.pk}/",
+            "",
+            "If you did not expect this email, you can ignore it.",
+        ]
+    )
+    EmailMessage(
+        subject=f"You have been referred to {activity.title}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[household.email],
+    ).send()
+
+
+def claim_invite_email(*, household_id: int, link: str, days: int) -> None:
+    """The invitation to claim a household a link worker created for the family."""
+    from activities.models import Household
+
+    household = Household.objects.get(pk=household_id)
+    if not household.email:
+        return
+    body = "\n".join(
+        [
+            f"Hello {household.name},",
+            "",
+            "Your link worker has set up your family's details on Community Hub, "
+            "as you agreed.",
+            "Use this link to create your account and see them (it works for "
+            f"{days} days):",
+            link,
+            "",
+            "If you did not expect this email, you can ignore it.",
+        ]
+    )
+    EmailMessage(
+        subject="Your family's details on Community Hub",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[household.email],
+    ).send()

@@ -22,7 +22,15 @@ from activities.models import (
     Referral,
     SignUp,
 )
-from hub.rules import is_any_link_worker, is_any_staff, is_platform_admin
+from hub.models import StaffRole
+from hub.rules import (
+    is_any_link_worker,
+    is_any_staff,
+    is_business_manager_of,
+    is_platform_admin,
+    site_id_of,
+    site_ids_for,
+)
 from partners.rules import is_partner_member, partner_ids_for
 
 PUBLIC_STATUSES = (Activity.Status.PUBLISHED, Activity.Status.CANCELLED)
@@ -107,6 +115,23 @@ def is_partner_staff(user) -> bool:
     return bool(partner_ids_for(user))
 
 
+@rules.predicate
+def manages_site_of(user, obj) -> bool:
+    """Business manager of the school where the activity (of a session) runs."""
+    activity = _activity(obj)
+    return activity is not None and is_business_manager_of(user, activity.booking)
+
+
+@rules.predicate
+def staff_at_site_of(user, obj) -> bool:
+    """Business manager or site staff at the activity's school (not its link
+    workers, who see only the families they referred)."""
+    activity = _activity(obj)
+    return activity is not None and site_id_of(activity.booking) in site_ids_for(
+        user, StaffRole.Role.BUSINESS_MANAGER, StaffRole.Role.SITE_STAFF
+    )
+
+
 can_change_activity = runs_activity | is_platform_admin
 
 rules.add_perm("activities.view_activity", is_public_activity | can_change_activity)
@@ -115,7 +140,17 @@ rules.add_perm("activities.publish_on_booking", owns_booking)
 rules.add_perm("activities.view_own_activities", is_partner_staff)
 rules.add_perm("activities.change_activity", can_change_activity)
 rules.add_perm("activities.view_activity_signups", can_change_activity)
-rules.add_perm("activities.take_register", runs_activity)
+# Registers (docs/attendance.md): the session's runners see everything and
+# mark it; the school's business manager may also mark it (covering a session,
+# and correcting it after the 7-day lock); the school's staff may read it (who
+# is in the building, emergency contacts, collectors) but not the medical,
+# allergy and SEND notes, which are need-to-know for the runners only.
+rules.add_perm("activities.take_register", runs_activity | manages_site_of)
+rules.add_perm(
+    "activities.view_register", runs_activity | staff_at_site_of | is_platform_admin
+)
+rules.add_perm("activities.view_register_notes", runs_activity)
+rules.add_perm("activities.change_locked_register", manages_site_of)
 rules.add_perm("activities.create_household", rules.is_authenticated)
 rules.add_perm(
     "activities.view_household",

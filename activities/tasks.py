@@ -33,3 +33,22 @@ def release_expired_holds() -> int:
 @app.task(ignore_result=True)
 def send_payment_notice(signup_id: int, subject: str, body: str) -> None:
     notifications.payment_notice(signup_id, subject=subject, body=body)
+
+
+@app.task(ignore_result=True)
+def check_no_shows(household_id: int, activity_id: int) -> None:
+    """After an absent mark: email the household once it has missed two
+    sessions of the activity (activities.services.registers.no_show_check)."""
+    from activities.services.registers import no_show_check
+
+    no_show_check(household_id=household_id, activity_id=activity_id)
+
+
+@app.task(ignore_result=True)
+def send_no_show_email(notice_id: int) -> None:
+    notifications.no_show_email(notice_id)
+
+
+@app.task(ignore_result=True)
+def send_referral_email(referral_id: int) -> None:
+    notifications.referral_email(referral_id)

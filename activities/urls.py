@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from activities.views import family, linkworker, partner, public
+from activities.views import family, linkworker, partner, public, registers
 
 app_name = "activities"
 urlpatterns = [
@@ -45,7 +45,19 @@ urlpatterns = [
         name="session-cancel",
     ),
     path(
-        "sessions/<int:session_id>/register/", partner.session_register, name="register"
+        "sessions/<int:session_id>/register/",
+        registers.session_register,
+        name="register",
+    ),
+    path(
+        "sessions/<int:session_id>/register/walk-in/",
+        registers.walk_in_add,
+        name="register-walk-in",
+    ),
+    path(
+        "sessions/<int:session_id>/register/walk-ins/",
+        registers.walk_in_count,
+        name="register-walk-in-count",
     ),
     path("referrals/", linkworker.referral_list, name="referrals"),
     path("eligibility/", linkworker.eligibility_verify, name="verify"),

@@ -18,9 +18,15 @@ from activities.services.publishing import (
     sessions_cancel_for_slots,
 )
 from activities.services.referrals import (
-    attendance_mark,
     referral_create,
     referral_withdraw,
+)
+from activities.services.registers import (
+    attendance_mark,
+    attendance_set,
+    register_save,
+    walk_in_add,
+    walk_in_count_set,
 )
 from activities.services.signups import (
     SignUpResult,
@@ -36,6 +42,7 @@ __all__ = [
     "activity_publish",
     "activity_update",
     "attendance_mark",
+    "attendance_set",
     "household_create",
     "household_request_deletion",
     "household_update",
@@ -45,9 +52,12 @@ __all__ = [
     "member_update",
     "referral_create",
     "referral_withdraw",
+    "register_save",
     "session_cancel",
     "sessions_cancel_for_slots",
     "signup_cancel",
     "signup_create",
     "waitlist_promote",
+    "walk_in_add",
+    "walk_in_count_set",
 ]

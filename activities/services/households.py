@@ -35,6 +35,9 @@ HOUSEHOLD_FIELDS = (
     "consent_contact",
     "consent_photos",
     "fsm_claimed",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "authorised_collectors",
 )
 MEMBER_FIELDS = (
     "kind",
@@ -42,6 +45,7 @@ MEMBER_FIELDS = (
     "last_name",
     "date_of_birth",
     "relationship",
+    "allergies",
     "medical_notes",
     "send_notes",
 )
@@ -264,10 +268,20 @@ def _erase(household: Household, *, actor) -> None:
         last_name="",
         date_of_birth=None,
         relationship="",
+        allergies="",
         medical_notes="",
         send_notes="",
     )
-    for name in ("postcode", "email", "phone", "languages"):
+    for name in (
+        "postcode",
+        "email",
+        "phone",
+        "languages",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "authorised_collectors",
+        "consent_given_by",
+    ):
         setattr(household, name, "")
     household.name = f"Erased household {household.pk}"
     household.user = None

@@ -1,4 +1,4 @@
-"""Link workers refer households; partners take registers."""
+"""Link workers refer households (registers: activities.services.registers)."""
 
 from django.db import transaction
 
@@ -7,7 +7,6 @@ from activities.errors import Conflict, DomainError
 from activities.models import (
     TEXT_MAX_LENGTH,
     Activity,
-    Attendance,
     Referral,
     Session,
     SignUp,
@@ -48,7 +47,14 @@ def referral_create(
         reason=note,
         changes={"status": [None, referral.status]},
     )
+    transaction.on_commit(lambda: _email_family(referral.pk))
     return referral
+
+
+def _email_family(referral_id: int) -> None:
+    from activities.tasks import send_referral_email
+
+    send_referral_email.delay(referral_id)
 
 
 @transaction.atomic
@@ -74,55 +80,6 @@ def referral_withdraw(
         changes={"status": ["open", "withdrawn"]},
     )
     return referral
-
-
-@transaction.atomic
-def attendance_mark(
-    *, session: Session, marked_by, present_member_ids: set[int]
-) -> int:
-    """Record who came: every member with a confirmed place in the session
-    (series or single) is marked present or absent. Returns how many present.
-
-    Each new or changed mark is one audit entry with its before and after, so
-    re-marking never silently overwrites; an unchanged mark is left alone."""
-    require_perm(
-        marked_by,
-        "activities.take_register",
-        session.activity,
-        message="Only the organisation running it can take the register.",
-    )
-    expected = session_register_member_ids(session=session)
-    unknown = set(present_member_ids) - expected
-    if unknown:
-        raise DomainError(
-            "Some people ticked are not signed up to this session.", field="present"
-        )
-    marks = {
-        a.member_id: a
-        for a in Attendance.objects.select_for_update()
-        .filter(session=session)
-        .select_related("member", "session__activity")
-    }
-    for member_id in sorted(expected):
-        _mark(session, marks.get(member_id), member_id, marked_by, present_member_ids)
-    return len(present_member_ids)
-
-
-def _mark(session, mark, member_id, marked_by, present_ids) -> None:
-    status = "present" if member_id in present_ids else "absent"
-    before = None if mark is None else mark.status
-    if before == status:
-        return
-    if mark is None:
-        mark = Attendance(session=session, member_id=member_id)
-    mark.status, mark.marked_by = status, marked_by
-    mark.save()
-    audit_record(
-        actor=marked_by,
-        action="attendance.marked",
-        obj=mark,
-        changes={"status": [before, status]},
-    )
 
 
 def session_register_member_ids(*, session: Session) -> set[int]:

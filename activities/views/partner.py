@@ -144,26 +144,3 @@ def session_cancel(request, session_id: int):
         success="Session cancelled. Families signed up have been emailed.",
     )
     return redirect("activities:manage", session.activity_id)
-
-
-@login_required
-def session_register(request, session_id: int):
-    session = selectors.session_get(session_id=session_id, user=request.user)
-    if request.method == "POST":
-        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
-        done = act(
-            request,
-            lambda: services.attendance_mark(
-                session=session, marked_by=request.user, present_member_ids=present
-            ),
-        )
-        if done:
-            messages.success(request, f"Register saved: {done.value} present.")
-            return redirect("activities:register", session.pk)
-    context = {
-        "session": session,
-        "activity": session.activity,
-        "rows": selectors.session_register(session=session, user=request.user),
-        "zone": session.activity.booking.room.site.zoneinfo,
-    }
-    return render(request, "activities/session_register.html", context)

@@ -246,10 +246,13 @@ def test_referral_withdraw(activity, link_worker):
     assert (entry.action, entry.reason) == ("referral.withdrawn", "Moved away")
 
 
-def test_re_marking_attendance_keeps_before_and_after(activity, partner_user):
+def test_re_marking_attendance_keeps_before_and_after(
+    activity, partner_user, time_machine
+):
     household, members = family(children=1)
     sign(activity, household, members)
     session = activity.sessions.order_by("starts_at").first()
+    time_machine.move_to(session.starts_at, tick=False)  # the register is open
     ids = {m.pk for m in members}
     start = last_pk()
     attendance_mark(session=session, marked_by=partner_user, present_member_ids=ids)

@@ -111,7 +111,7 @@ def test_download_all_data_as_json(client, activity):
 
 
 def test_deletion_erases_personal_data_but_keeps_attendance_counts(
-    client, activity, partner_user
+    client, activity, partner_user, time_machine
 ):
     from activities.services import attendance_mark
 
@@ -125,6 +125,7 @@ def test_deletion_erases_personal_data_but_keeps_attendance_counts(
         created_by=household.user,
     )
     session = activity.sessions.first()
+    time_machine.move_to(session.starts_at, tick=False)  # the register is open
     attendance_mark(
         session=session,
         marked_by=partner_user,
@@ -148,7 +149,7 @@ def test_deletion_erases_personal_data_but_keeps_attendance_counts(
 
 
 def test_partner_publishes_on_own_booking_and_takes_the_register(
-    client, booking, partner_user
+    client, booking, partner_user, time_machine
 ):
     login(client, partner_user)
     slots = list(booking.slots.values_list("pk", flat=True))
@@ -183,12 +184,14 @@ def test_partner_publishes_on_own_booking_and_takes_the_register(
         created_by=household.user,
     )
     session = activity.sessions.first()
+    time_machine.move_to(session.starts_at, tick=False)  # the register is open
     page = client.get(
         reverse("activities:register", args=[session.pk])
     ).content.decode()
     assert members[1].first_name in page
     client.post(
-        reverse("activities:register", args=[session.pk]), {"present": [members[1].pk]}
+        reverse("activities:register", args=[session.pk]),
+        {f"status-{members[0].pk}": "absent", f"status-{members[1].pk}": "present"},
     )
     assert dict(Attendance.objects.values_list("member_id", "status")) == {
         members[0].pk: "absent",

@@ -1,0 +1,100 @@
+"""Reading a session's register (activities.services.registers changes it).
+
+Need-to-know (docs/attendance.md): the people running the session see each
+person's allergies, medical and SEND notes; the school's manager and site
+staff see the register without those notes; nobody else sees it. A fixed
+number of queries whatever the size of the register.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from activities.models import Attendance, HouseholdMember, Session, WalkInCount
+from activities.services.referrals import session_register_member_ids
+from activities.services.registers import (
+    register_locks_at,
+    register_opens_at,
+    register_state,
+)
+from hub.rules import require_perm
+
+
+@dataclass
+class RegisterRow:
+    member: HouseholdMember
+    mark: Attendance | None
+    booked: bool  # a confirmed place (False: a walk-in)
+    age: int | None
+
+    @property
+    def household(self):
+        return self.member.household
+
+    @property
+    def status(self) -> str:
+        return self.mark.status if self.mark else ""
+
+
+@dataclass
+class Register:
+    session: Session
+    rows: list[RegisterRow]
+    walk_in_count: WalkInCount | None
+    state: str  # activities.services.registers.register_state
+    opens_at: dt.datetime
+    locks_at: dt.datetime
+    show_notes: bool
+    can_mark: bool
+    counts: dict = field(default_factory=dict)
+
+
+def register_get(*, session: Session, user) -> Register:
+    """The register for `user` (PermissionDenied unless they may see it)."""
+    require_perm(
+        user,
+        "activities.view_register",
+        session,
+        message="Only the people running this session, and the school's staff, "
+        "can see its register.",
+    )
+    expected = session_register_member_ids(session=session)
+    marks = {a.member_id: a for a in Attendance.objects.filter(session=session)}
+    members = (
+        HouseholdMember.objects.filter(pk__in=expected | set(marks))
+        .select_related("household")
+        .order_by("household__name", "kind", "first_name", "pk")
+    )
+    day = timezone.localdate(session.starts_at)
+    rows = [
+        RegisterRow(m, marks.get(m.pk), m.pk in expected, m.age_on(day))
+        for m in members
+    ]
+    state = register_state(session)
+    can_mark = user.has_perm("activities.take_register", session) and (
+        state == "open"
+        or (
+            state == "locked"
+            and user.has_perm("activities.change_locked_register", session)
+        )
+    )
+    return Register(
+        session=session,
+        rows=rows,
+        walk_in_count=WalkInCount.objects.filter(session=session).first(),
+        state=state,
+        opens_at=register_opens_at(session),
+        locks_at=register_locks_at(session),
+        show_notes=user.has_perm("activities.view_register_notes", session),
+        can_mark=can_mark,
+        counts=_counts(rows),
+    )
+
+
+def _counts(rows: list[RegisterRow]) -> dict:
+    counts = {status: 0 for status in Attendance.Status.values}
+    counts["unmarked"] = 0
+    for row in rows:
+        counts[row.status or "unmarked"] += 1
+    return counts
