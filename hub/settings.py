@@ -278,6 +278,27 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 USE_STRIPE = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
+# Stripe.js on the invoice and checkout pages, only with card payments on: its
+# script and card frames from js.stripe.com (or the local fake's address), its
+# calls to api.stripe.com.
+STRIPE_JS_URL = (
+    f"{STRIPE_API_BASE.rstrip('/')}/js.stripe.com/v3/"
+    if STRIPE_API_BASE
+    else "https://js.stripe.com/v3/"
+)
+if USE_STRIPE:
+    _stripe_origins = (
+        [STRIPE_API_BASE.rstrip("/")]
+        if STRIPE_API_BASE
+        else ["https://js.stripe.com", "https://hooks.stripe.com"]
+    )
+    _csp = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    _csp["script-src"] = [*_csp["script-src"], _stripe_origins[0]]
+    _csp["frame-src"] = [csp_const.SELF, *_stripe_origins]
+    _csp["connect-src"] = [
+        csp_const.SELF,
+        STRIPE_API_BASE.rstrip("/") or "https://api.stripe.com",
+    ]
 # How long a paid sign-up holds its places while the family pays.
 PAYMENT_HOLD_MINUTES = env_int("PAYMENT_HOLD_MINUTES", "15")
 

@@ -1,2 +1,33 @@
+from django.urls import path
+
+from payments import api
+
 app_name = "payments-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("invoices/", api.InvoiceListApi.as_view(), name="invoice-list"),
+    path(
+        "invoices/<int:invoice_id>/",
+        api.InvoiceDetailApi.as_view(),
+        name="invoice-detail",
+    ),
+    path(
+        "invoices/<int:invoice_id>/issue/",
+        api.InvoiceIssueApi.as_view(),
+        name="invoice-issue",
+    ),
+    path(
+        "invoices/<int:invoice_id>/void/",
+        api.InvoiceVoidApi.as_view(),
+        name="invoice-void",
+    ),
+    path(
+        "invoices/<int:invoice_id>/payments/",
+        api.InvoicePaymentRecordApi.as_view(),
+        name="invoice-record-payment",
+    ),
+    path(
+        "invoices/<int:invoice_id>/card-intent/",
+        api.InvoiceCardIntentApi.as_view(),
+        name="invoice-card-intent",
+    ),
+]

@@ -175,12 +175,29 @@ class Invoice(TimeStampedModel):
                 violation_error_message="That invoice number is already used.",
             ),
             models.CheckConstraint(
+                # Drafts have no number; issued invoices always do; a voided
+                # draft has none, a voided issued invoice keeps its number.
                 condition=Q(status="draft", sequence__isnull=True, number__isnull=True)
+                | Q(status="void", sequence__isnull=True, number__isnull=True)
                 | (
-                    ~Q(status="draft") & Q(sequence__isnull=False, number__isnull=False)
+                    Q(sequence__isnull=False, number__isnull=False) & ~Q(status="draft")
                 ),
                 name="invoice_numbered_iff_issued",
                 violation_error_message="Only an issued invoice has a number.",
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "site", "period_start"],
+                condition=Q(kind="invoice", booking__isnull=True, status="draft"),
+                name="invoice_one_draft_per_partner_site_month",
+                violation_error_message="This partner already has a draft invoice "
+                "for that school and month.",
+            ),
+            models.UniqueConstraint(
+                fields=["booking", "period_start"],
+                condition=Q(kind="invoice", booking__isnull=False, status="draft"),
+                name="invoice_one_draft_per_booking_month",
+                violation_error_message="This booking already has a draft invoice "
+                "for that month.",
             ),
             models.CheckConstraint(
                 condition=Q(total_pence=F("subtotal_pence") + F("vat_pence")),
@@ -430,6 +447,12 @@ class StripeEvent(models.Model):
 
     id = models.CharField(max_length=255, primary_key=True)
     type = models.CharField(max_length=100)
+    payment_intent_id = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="The intent it concerns, to replay a refund that came first.",
+    )
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)

@@ -146,3 +146,41 @@ def stripe_webhook(stripe_keys):
         )
 
     return post
+
+
+# --- Room-hire invoices --------------------------------------------------------
+
+
+@pytest.fixture
+def hire(room, partner):
+    """An approved weekly letting of `room` by `partner`: Tuesdays 18:00-20:00
+    from 13 October 2026, four dates (13, 20, 27 Oct and 3 Nov), £50 each."""
+    from bookings.models import Slot
+    from tests.activities.factories import approved_booking
+
+    booking = approved_booking(room=room, partner=partner, title="Family cooking")
+    Slot.objects.filter(booking=booking).update(price_pence=5000, full_price_pence=5000)
+    return booking
+
+
+@pytest.fixture
+def october():
+    import datetime as dt
+
+    return dt.date(2026, 10, 1)
+
+
+@pytest.fixture
+def draft(hire, site, october):
+    """October's draft invoice for `hire` (three dates, £150)."""
+    from payments.invoicing import invoices_build_month
+
+    (invoice,) = invoices_build_month(actor=None, site=site, month=october)
+    return invoice
+
+
+@pytest.fixture
+def issued(draft):
+    from payments.invoicing import invoice_issue
+
+    return invoice_issue(actor=None, invoice=draft)

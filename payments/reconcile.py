@@ -1,0 +1,24 @@
+"""Repair missed webhooks: ask Stripe about every pending card payment."""
+
+from collections import Counter
+
+from payments.errors import GatewayError
+from payments.models import Payment
+from payments.services import payment_reconcile
+
+
+def reconcile_pending() -> dict:
+    """{outcome: count} for every pending card payment (invoices and H2's
+    sign-up holds). A payment Stripe cannot be asked about is counted under
+    "error" and tried again next time."""
+    outcomes: Counter = Counter()
+    pending = Payment.objects.filter(
+        status=Payment.Status.PENDING, stripe_payment_intent_id__isnull=False
+    ).values_list("pk", flat=True)
+    for payment_id in list(pending):
+        try:
+            outcome = payment_reconcile(payment=Payment(pk=payment_id))
+        except GatewayError:
+            outcome = "error"
+        outcomes[outcome.split(";")[0]] += 1
+    return dict(outcomes)
