@@ -1,2 +1,17 @@
+from django.urls import path
+
+from calendars import views
+
 app_name = "calendars"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.feed_list, name="feeds"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("links/<int:token_id>/rotate/", views.feed_rotate, name="rotate"),
+    path("links/<int:token_id>/revoke/", views.feed_revoke, name="revoke"),
+    path("sites/<slug:slug>/import/", views.dates_import, name="dates-import"),
+    path(
+        "sites/<slug:slug>/import/confirm/",
+        views.dates_import_confirm,
+        name="dates-import-confirm",
+    ),
+]
