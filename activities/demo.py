@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from activities.demo_attendance import seed_attendance_history
 from activities.errors import DomainError
 from activities.models import Activity, Household, Referral
 from activities.services import (
@@ -39,6 +40,7 @@ CHILD_NAMES = [
     "Oscar",
     "Zara",
 ]
+NEXT_OF_KIN = ["Grandma", "Grandad", "Auntie", "Uncle"]
 POSTCODES = ["LS11 8ND", "LS11 9UE", "LS10 2QZ", "LS11 6AB", "LS10 1LA"]
 
 ACTIVITIES = [
@@ -122,6 +124,8 @@ def _seed(progress: Progress) -> None:
     progress(
         f"{sum(a.signups.count() for a in activities)} sign-ups, one activity full with a waitlist"
     )
+    marks = seed_attendance_history(activities, households)
+    progress(f"{marks} attendance marks: the autumn term's registers so far")
 
 
 def _households() -> list[Household]:
@@ -148,6 +152,12 @@ def _details(n: int, user) -> dict:
         "consent_contact": True,
         "consent_photos": n % 3 == 0,
         "fsm_claimed": n % 4 == 0,
+        "emergency_contact_name": f"{NEXT_OF_KIN[n % len(NEXT_OF_KIN)]} {user.last_name}",
+        "emergency_contact_phone": f"07700 901{n:03d}",
+        "authorised_collectors": ""
+        if n % 4 == 1
+        else f"{NEXT_OF_KIN[(n + 1) % len(NEXT_OF_KIN)]} {user.last_name}, "
+        f"07700 902{n:03d}",
     }
 
 
@@ -171,7 +181,8 @@ def _members(n: int, user) -> list[dict]:
                 "date_of_birth": today.replace(year=today.year - age)
                 - dt.timedelta(days=40 + i),
                 "relationship": "child",
-                "medical_notes": "Nut allergy" if (n + i) % 7 == 0 else "",
+                "allergies": "Nuts: carries an EpiPen" if (n + i) % 7 == 0 else "",
+                "medical_notes": "Asthma: inhaler in bag" if (n + i) % 9 == 0 else "",
                 "send_notes": "Autistic: prefers a quiet corner"
                 if (n + i) % 11 == 0
                 else "",
