@@ -28,6 +28,13 @@ ERASED = "[erased]"
 
 # Actions whose plain reading needs more than "entity action" (see action_label).
 ACTION_LABELS = {
+    "attendance.marked": "Register marked",
+    "attendance.walk_in_added": "Walk-in added to the register",
+    "attendance.walk_ins_counted": "People not registered counted",
+    "household.no_show_emailed": "Missed-sessions email sent",
+    "household.created_on_behalf": "Household created by a link worker",
+    "household.claim_invited": "Family invited to claim the household",
+    "household.claimed": "Household claimed by the family",
     "booking.approved_except": "Booking approved except some dates",
     "booking.cancelled_from": "Booking cancelled from a date on",
     "household.eligibility_granted": "Eligibility for free places confirmed",

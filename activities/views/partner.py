@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from activities import selectors, services
 from activities.forms import ActivityForm, ReasonForm
+from activities.register_selectors import activity_no_shows
 from hub.views_base import act, submit
 
 
@@ -98,6 +99,7 @@ def activity_manage(request, activity_id: int):
         "places_left": selectors.places_left(activity),
         "reason_form": ReasonForm(),
         "history": selectors.activity_history(activity=activity),
+        "no_shows": activity_no_shows(activity=activity),
     }
     return render(request, "activities/activity_manage.html", context)
 
