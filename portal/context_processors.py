@@ -21,6 +21,7 @@ STAFF_LINKS = [
     ("Dashboard", "portal:dashboard", "hub.view_dashboard"),
     ("Room requests", "bookings:queue", "bookings.view_queue"),
     ("Partner reviews", "partners:review", "partners.review_partners"),
+    ("Reports", "reports:list", "reports.view_reports"),
 ]
 REFERRALS = ("Referrals", "activities:referrals", "activities.refer_household")
 # A partner's own pages, shown to whoever may see the partner's private page.

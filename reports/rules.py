@@ -65,9 +65,10 @@ rules.add_perm("reports.view_partner_report", is_platform_admin | is_partner_mem
 rules.add_perm("reports.view_referral_report", is_any_link_worker)
 rules.add_perm(
     "reports.view_reports",
+    # The trust administrator check (one query) last: the others are cached.
     is_platform_admin
     | is_any_business_manager
-    | is_any_trust_administrator
     | is_partner_staff
-    | is_any_link_worker,
+    | is_any_link_worker
+    | is_any_trust_administrator,
 )

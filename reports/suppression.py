@@ -105,6 +105,8 @@ def build_table(
             for index, (out, raw) in enumerate(zip(out_rows, rows, strict=True)):
                 out.cells[column.key] = _rate(column, raw[2], hidden, index)
             out_total.cells[column.key] = _rate(column, total, hidden, None)
+    for out in [*out_rows, out_total]:  # in the columns' order
+        out.cells = {column.key: out.cells[column.key] for column in columns}
     return Table(columns, out_rows, out_total)
 
 

@@ -1,0 +1,144 @@
+"""Reports API: the same tables as the pages and downloads (suppressed by
+reports.suppression), as JSON. The scope is in the address: a scope the caller
+may not see is a 404."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from hub.api_base import ApiView, StrictInputSerializer
+from hub.api_schema import paginated
+from reports.figures import DIMENSIONS, impact_table
+from reports.periods import period_from
+from reports.scopes import scope_get, scopes_for
+from reports.termly import termly_return
+
+UNITS = {
+    "people": "people",
+    "count": "count",
+    "rate": "percent",
+    "hours": "minutes",
+    "money": "pence",
+}
+SCOPE_PARAM = OpenApiParameter(
+    "scope",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=r"^(all|referrals|(site|trust|partner)-[1-9][0-9]{0,9})$",
+    description="all, referrals, site-<id>, trust-<id> or partner-<id> "
+    "(GET /api/v1/reports/ lists yours).",
+)
+
+
+class PeriodInput(StrictInputSerializer):
+    term = serializers.IntegerField(
+        required=False, min_value=1, help_text="A term's id."
+    )
+    year = serializers.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2099,
+        help_text="A school year by the year it starts: 2026 is September 2026 "
+        "to August 2027.",
+    )
+    starts_on = serializers.DateField(required=False, help_text="First day.")
+    ends_on = serializers.DateField(
+        required=False, help_text="Last day (at most three years after the first)."
+    )
+
+
+class ImpactInput(PeriodInput):
+    by = serializers.ChoiceField(choices=list(DIMENSIONS), default="site")
+
+
+class CellOutput(serializers.Serializer):
+    value = serializers.FloatField(
+        allow_null=True,
+        help_text="In the column's unit; null when hidden (fewer than 5) or "
+        "not applicable.",
+    )
+    text = serializers.CharField(help_text='As people read it, e.g. "fewer than 5".')
+    hidden = serializers.BooleanField()
+
+
+class RowOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    details = serializers.ListField(child=serializers.CharField())
+    cells = serializers.DictField(child=CellOutput())
+
+
+class ColumnOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.SerializerMethodField()
+
+    def get_unit(self, column) -> str:
+        return UNITS[column.kind]
+
+
+class ScopeOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class PeriodOutput(serializers.Serializer):
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    label = serializers.CharField()
+
+
+class ReportOutput(serializers.Serializer):
+    scope = ScopeOutput()
+    period = PeriodOutput()
+    by = serializers.CharField(allow_null=True)
+    columns = ColumnOutput(many=True)
+    rows = RowOutput(many=True)
+    total = RowOutput()
+
+
+def _report(scope, period, table, by=None) -> dict:
+    return ReportOutput(
+        {
+            "scope": scope,
+            "period": period,
+            "by": by,
+            "columns": table.columns,
+            "rows": table.rows,
+            "total": table.total,
+        }
+    ).data
+
+
+class ReportScopeListApi(ApiView):
+    omit_error_statuses = (403,)  # every signed-in user gets theirs (maybe none)
+
+    @extend_schema(responses=paginated(ScopeOutput))
+    def get(self, request):
+        return self.page(scopes_for(request.user), ScopeOutput)
+
+
+class ImpactReportApi(ApiView):
+    omit_error_statuses = (403,)  # a report the caller may not see is a 404
+
+    @extend_schema(parameters=[SCOPE_PARAM, ImpactInput], responses=ReportOutput)
+    def get(self, request, scope: str):
+        report_scope = scope_get(user=request.user, key=scope)
+        data = self.query(ImpactInput)
+        by = data.pop("by")
+        period = period_from(**data)
+        table = impact_table(scope=report_scope, period=period, by=by)
+        return Response(_report(report_scope, period, table, by))
+
+
+class TermlyReturnApi(ApiView):
+    omit_error_statuses = (403,)  # a report the caller may not see is a 404
+
+    @extend_schema(parameters=[SCOPE_PARAM, PeriodInput], responses=ReportOutput)
+    def get(self, request, scope: str):
+        report_scope = scope_get(user=request.user, key=scope)
+        period = period_from(**self.query(PeriodInput))
+        table = termly_return(scope=report_scope, period=period)
+        return Response(_report(report_scope, period, table))
