@@ -145,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "hub:home"
+LOGIN_REDIRECT_URL = "portal:start"  # one start page, a section per role
 LOGOUT_REDIRECT_URL = "hub:home"
 
 # Login throttling (django-axes): lock an account+address pair after 5 failures.

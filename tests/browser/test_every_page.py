@@ -32,8 +32,13 @@ def _pages() -> dict[str, list[str]]:
             "/accounts/login/",
             "/accounts/sign-up/",
             "/accounts/password-reset/",
+            "/privacy/",
+            "/accessibility/",
+            "/contact/",
+            "/cookies/",
         ],
         "manager1": [
+            "/start/",
             "/dashboard/",
             "/bookings/queue/",
             f"/bookings/{booking.pk}/",
@@ -45,8 +50,9 @@ def _pages() -> dict[str, list[str]]:
             f"/sites/{site.slug}/manage/dates/",
             f"/sites/{site.slug}/manage/rooms/new/",
         ],
-        "caretaker1": [f"/bookings/sites/{site.pk}/sheet/"],
+        "caretaker1": ["/start/", f"/bookings/sites/{site.pk}/sheet/"],
         "partner1": [
+            "/start/",
             "/partners/mine/",
             "/bookings/",
             "/bookings/request/",
@@ -54,8 +60,12 @@ def _pages() -> dict[str, list[str]]:
             "/bookings/totals/",
             "/activities/mine/",
         ],
-        "family01": ["/activities/household/", "/activities/household/edit/"],
-        "linkworker": ["/activities/referrals/"],
+        "family01": [
+            "/start/",
+            "/activities/household/",
+            "/activities/household/edit/",
+        ],
+        "linkworker": ["/start/", "/activities/referrals/"],
     }
 
 

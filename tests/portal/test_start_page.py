@@ -1,0 +1,171 @@
+"""The start page everyone lands on after signing in: a section for each role
+the person holds, showing what they need next, in a fixed number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from activities.models import SignUp
+from bookings.models import Booking
+from tests.activities.factories import approved_booking, family, london, make_activity
+from tests.factories import (
+    ComplianceDocumentFactory,
+    RoomFactory,
+    StaffRoleFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+START = reverse("portal:start")
+
+
+@pytest.fixture(autouse=True)
+def _frozen(time_machine):
+    # Tuesday 13 October 2026, 09:00 in London: the factories' first session
+    # is at 18:00 that evening.
+    time_machine.move_to(london(2026, 10, 13, 9, 0), tick=False)
+
+
+def _sections(client, user) -> str:
+    client.force_login(user)
+    response = client.get(START)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_signing_in_lands_on_the_start_page(client):
+    UserFactory(username="dana", password="a long pass phrase 42")
+    response = client.post(
+        reverse("login"), {"username": "dana", "password": "a long pass phrase 42"}
+    )
+    assert response.status_code == 302
+    assert response.url == START
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(START)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_someone_with_no_role_is_pointed_to_activities(client, outsider):
+    html = _sections(client, outsider)
+    assert "Find family activities" in html
+    assert "<h2" not in html
+
+
+def test_manager_sees_waiting_requests_tonights_lettings_and_documents(
+    client, manager, room, partner
+):
+    approved_booking(room=room, partner=partner, title="Youth club")
+    approved_booking(
+        room=room,
+        partner=partner,
+        title="Chess club",
+        starts=london(2026, 10, 14, 18),
+        status=Booking.Status.PENDING,
+    )
+    ComplianceDocumentFactory(
+        partner=partner, expires_on=dt.date(2026, 10, 20), kind="insurance"
+    )
+    html = _sections(client, manager)
+    assert "Your schools" in html
+    assert "Chess club" in html  # waiting for a decision
+    assert "18:00 to 20:00: Family Action Leeds, Main hall" in html  # today
+    assert "Documents expiring" in html and "Family Action Leeds" in html
+
+
+def test_caretaker_sees_only_their_sites_lettings_today(client, site, room, partner):
+    caretaker = StaffRoleFactory(site=site, role="site_staff").user
+    approved_booking(room=room, partner=partner)
+    elsewhere = RoomFactory(name="Other hall")
+    approved_booking(room=elsewhere, partner=partner, title="Elsewhere")
+    html = _sections(client, caretaker)
+    assert "Open the lettings sheet" in html
+    assert "18:00 to 20:00: Family Action Leeds, Main hall" in html
+    assert "Other hall" not in html
+
+
+def test_partner_sees_their_sessions_and_requests_not_other_partners(
+    client, partner, partner_user, other_partner, room
+):
+    make_activity(booking=approved_booking(room=room, partner=partner))
+    make_activity(
+        booking=approved_booking(room=room, partner=other_partner, title="Theirs"),
+        title="Not ours",
+    )
+    approved_booking(
+        room=room,
+        partner=partner,
+        title="Homework club",
+        starts=london(2026, 11, 3, 16),
+        status=Booking.Status.PENDING,
+    )
+    html = _sections(client, partner_user)
+    assert "Sessions in the next 14 days" in html
+    assert "Tuesday 13 October, 18:00" in html and "Cook and eat" in html
+    assert "Not ours" not in html
+    assert "Homework club" in html
+
+
+def test_family_sees_their_coming_sessions_and_activities_near_them(client):
+    household, members = family(children=2, postcode="LS6 1AA")  # the site's LS6
+    booked = make_activity(title="Cook and eat")
+    SignUp.objects.create(
+        household=household,
+        activity=booked,
+        places=1,
+        status=SignUp.Status.CONFIRMED,
+        created_by=household.user,
+    ).members.set(members[1:2])
+    room = booked.booking.room
+    make_activity(
+        booking=approved_booking(room=room, starts=london(2026, 10, 15, 10)),
+        title="Story time",
+    )
+    html = _sections(client, household.user)
+    coming = html[html.index("Coming up") : html.index("Activities near you")]
+    assert "Tuesday 13 October, 18:00" in coming and "Cook and eat" in coming
+    near = html[html.index("Activities near you") :]
+    assert "Story time" in near and "Cook and eat" not in near
+    assert "(LS6)" in near
+
+
+def test_link_worker_sees_their_referrals_with_outcomes(client, link_worker):
+    household, _ = family(name="The Ahmed family")
+    activity = make_activity()
+    from activities.models import Referral
+
+    Referral.objects.create(
+        referred_by=link_worker, household=household, activity=activity
+    )
+    html = _sections(client, link_worker)
+    assert "Your referrals" in html
+    assert "The Ahmed family" in html and "Sessions attended" in html
+
+
+def test_the_start_page_costs_the_same_queries_with_more_data(
+    client, manager, room, partner, django_assert_max_num_queries
+):
+    def queries_for(n):
+        for i in range(n):
+            approved_booking(
+                room=room,
+                partner=partner,
+                title=f"Club {i}",
+                starts=london(2026, 10, 13, 6 + i),
+                hours=1,
+                status=Booking.Status.PENDING if i % 2 else Booking.Status.APPROVED,
+            )
+        client.force_login(manager)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(START).status_code == 200
+        return len(ctx)
+
+    few = queries_for(1)
+    many = queries_for(8)
+    assert many == few
