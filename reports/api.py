@@ -25,7 +25,6 @@ SCOPE_PARAM = OpenApiParameter(
     "scope",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
-    pattern=r"^(all|referrals|(site|trust|partner)-[1-9][0-9]{0,9})$",
     description="all, referrals, site-<id>, trust-<id> or partner-<id> "
     "(GET /api/v1/reports/ lists yours).",
 )
