@@ -132,6 +132,23 @@ def staff_at_site_of(user, obj) -> bool:
     )
 
 
+@rules.predicate
+def created_household(user, household) -> bool:
+    """The link worker who set the household up for the family."""
+    household = getattr(household, "household", household)
+    return (
+        household is not None
+        and user.is_authenticated
+        and household.created_on_behalf_by_id == user.pk
+        and household.erased_at is None
+    )
+
+
+@rules.predicate
+def unclaimed(user, household) -> bool:
+    return household is not None and household.user_id is None
+
+
 can_change_activity = runs_activity | is_platform_admin
 
 rules.add_perm("activities.view_activity", is_public_activity | can_change_activity)
@@ -154,7 +171,10 @@ rules.add_perm("activities.change_locked_register", manages_site_of)
 rules.add_perm("activities.create_household", rules.is_authenticated)
 rules.add_perm(
     "activities.view_household",
-    is_household_owner | partner_of_signed_up_household | referred_household,
+    is_household_owner
+    | partner_of_signed_up_household
+    | referred_household
+    | (is_any_link_worker & created_household),
 )
 rules.add_perm("activities.change_household", is_household_owner)
 rules.add_perm(
@@ -167,6 +187,11 @@ rules.add_perm(
 rules.add_perm("activities.cancel_signup", is_household_owner)
 rules.add_perm("activities.sign_up", is_household_owner)
 rules.add_perm("activities.refer_household", is_any_link_worker)
+rules.add_perm("activities.create_household_on_behalf", is_any_link_worker)
+rules.add_perm(
+    "activities.invite_household_claim",
+    is_any_link_worker & created_household & unclaimed,
+)
 rules.add_perm("activities.view_referral", is_referrer | is_household_owner)
 rules.add_perm("activities.withdraw_referral", is_referrer)
 rules.add_perm("activities.verify_eligibility", is_any_staff)

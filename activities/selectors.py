@@ -6,9 +6,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db.models import (
+    Count,
     Exists,
     F,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -269,6 +271,9 @@ def household_list_visible(*, actor) -> QuerySet[Household]:
             _owner(actor),
             Q(Exists(signed_up)) if partners else None,
             _referred(actor, "pk"),
+            Q(created_on_behalf_by=actor, erased_at__isnull=True)
+            if is_any_link_worker(actor)
+            else None,
         ),
     )
 
@@ -457,6 +462,20 @@ def _fields(obj, names: list[str]) -> dict:
     return out
 
 
+def _came(household, activity) -> QuerySet[Attendance]:
+    """Marks of anyone in the household who came to the activity, grouped by
+    activity (for one-row subqueries): sessions attended, the last one."""
+    return (
+        Attendance.objects.filter(
+            member__household=household,
+            session__activity=activity,
+            status__in=ATTENDED_STATUSES,
+        )
+        .order_by()
+        .values("session__activity")
+    )
+
+
 def referral_list_for_link_worker(*, user) -> QuerySet[Referral]:
     """The referrals the user made, with the family's sign-ups and attendance:
     for link workers only (PermissionDenied otherwise)."""
@@ -473,18 +492,18 @@ def referral_list_for_link_worker(*, user) -> QuerySet[Referral]:
         .annotate(
             attended=Coalesce(
                 Subquery(
-                    Attendance.objects.filter(
-                        member__household=OuterRef("household"),
-                        session__activity=OuterRef("activity"),
-                        status__in=ATTENDED_STATUSES,
-                    )
-                    .values("session__activity")
-                    .annotate(n=Sum(Value(1)))
+                    _came(OuterRef("household"), OuterRef("activity"))
+                    .annotate(n=Count("session", distinct=True))
                     .values("n"),
                     output_field=IntegerField(),
                 ),
                 Value(0),
-            )
+            ),
+            last_attended=Subquery(
+                _came(OuterRef("household"), OuterRef("activity"))
+                .annotate(last=Max("session__starts_at"))
+                .values("last"),
+            ),
         )
     )
 
@@ -659,3 +678,21 @@ def session_of(*, activity: Activity, session_id: int | None) -> Session | None:
             "That session is not part of this activity.", field="session_id"
         )
     return session
+
+
+def households_created_by(*, user) -> list[Household]:
+    """Households a link worker set up for families, newest first (their page)."""
+    if not is_any_link_worker(user):
+        return []
+    return list(
+        Household.objects.filter(created_on_behalf_by=user, erased_at__isnull=True)
+        .order_by("-created_at")
+    )
+
+
+def household_visible(*, household_id: int, user) -> Household:
+    """A household the user may see (activities.view_household), else NotFound."""
+    household = household_list_visible(actor=user).filter(pk=household_id).first()
+    if household is None:
+        raise NotFound(f"No household has id {household_id}. Check the id.")
+    return household

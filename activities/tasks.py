@@ -52,3 +52,8 @@ def send_no_show_email(notice_id: int) -> None:
 @app.task(ignore_result=True)
 def send_referral_email(referral_id: int) -> None:
     notifications.referral_email(referral_id)
+
+
+@app.task(ignore_result=True)
+def send_claim_invite(household_id: int, link: str, days: int) -> None:
+    notifications.claim_invite_email(household_id=household_id, link=link, days=days)

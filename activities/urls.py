@@ -61,4 +61,15 @@ urlpatterns = [
     ),
     path("referrals/", linkworker.referral_list, name="referrals"),
     path("eligibility/", linkworker.eligibility_verify, name="verify"),
+    path(
+        "households/new-for-family/",
+        linkworker.household_on_behalf,
+        name="household-on-behalf",
+    ),
+    path(
+        "households/<int:household_id>/invite/",
+        linkworker.household_invite,
+        name="household-invite",
+    ),
+    path("claim/<str:token>/", linkworker.household_claim, name="household-claim"),
 ]

@@ -1,7 +1,10 @@
 """Every state change of activities, households and sign-ups goes through these."""
 
 from activities.services.households import (
+    household_claim,
     household_create,
+    household_create_on_behalf,
+    household_invite_claim,
     household_request_deletion,
     household_update,
     household_verify_eligibility,
@@ -43,7 +46,10 @@ __all__ = [
     "activity_update",
     "attendance_mark",
     "attendance_set",
+    "household_claim",
     "household_create",
+    "household_create_on_behalf",
+    "household_invite_claim",
     "household_request_deletion",
     "household_update",
     "household_verify_eligibility",

@@ -12,10 +12,12 @@ for every object of the household, so personal data leaves the log too.
 
 import datetime as dt
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from activities.errors import Conflict, DomainError, StateError
+from activities.errors import Conflict, DomainError, NotFound, StateError
 from activities.models import (
     ACTIVE_SIGNUP_STATUSES,
     Attendance,
@@ -292,3 +294,142 @@ def _erase(household: Household, *, actor) -> None:
     referrals = list(household.referrals.exclude(note=""))
     household.referrals.filter(pk__in=[r.pk for r in referrals]).update(note="")
     audit_record_many(actor=actor, action="referral.note_erased", objs=referrals)
+
+
+# A link worker creates a household for a family (with the family's consent
+# recorded: who gave it, how, when) and invites the family to claim it with a
+# signed link that expires (docs/attendance.md).
+
+CLAIM_SALT = "activities.household-claim"
+CLAIM_DAYS = 14
+
+
+@transaction.atomic
+def household_create_on_behalf(
+    *,
+    created_by,
+    consent_given_by: str,
+    consent_method: str,
+    members: list[dict] | None = None,
+    **fields,
+) -> Household:
+    """A household with no account yet, made by a link worker for a family
+    who agreed to it; the family claims it later (household_claim)."""
+    require_perm(
+        created_by,
+        "activities.create_household_on_behalf",
+        message="Only link workers can set up a household for a family.",
+    )
+    consent_given_by = (consent_given_by or "").strip()
+    if not consent_given_by:
+        raise DomainError(
+            "Enter the name of the family member who agreed.", field="consent_given_by"
+        )
+    if consent_method not in Household.ConsentMethod.values:
+        raise DomainError(
+            "Choose how they agreed: in person, by phone or in writing.",
+            field="consent_method",
+        )
+    household = Household(
+        user=None,
+        created_on_behalf_by=created_by,
+        consent_given_by=consent_given_by,
+        consent_method=consent_method,
+        consent_recorded_at=timezone.now(),
+        **_pick(fields, HOUSEHOLD_FIELDS),
+    )
+    _clean_household(household)
+    household.save()
+    changes = {k: [None, v] for k, v in snapshot(household, HOUSEHOLD_FIELDS).items()}
+    for data in members or []:
+        changes |= _member_changes(_new_member(household, data), {})
+    audit_record(
+        actor=created_by,
+        action="household.created_on_behalf",
+        obj=household,
+        reason=f"Consent given by {consent_given_by} "
+        f"({household.get_consent_method_display().lower()})",
+        changes=changes,
+    )
+    return household
+
+
+@transaction.atomic
+def household_invite_claim(*, household: Household, invited_by) -> str:
+    """Email the family a link to claim the household (valid CLAIM_DAYS days);
+    returns the link. Only the link worker who created it, while unclaimed."""
+    require_perm(
+        invited_by,
+        "activities.invite_household_claim",
+        household,
+        message="Only the link worker who set up this household can invite the family.",
+    )
+    if household.user_id or household.erased_at:
+        raise StateError("The family has already claimed this household.")
+    if not household.email:
+        raise DomainError(
+            "Add the family's email address first, so the link can be sent.",
+            field="email",
+        )
+    token = signing.dumps(
+        {"h": household.pk, "r": household.reference}, salt=CLAIM_SALT
+    )
+    link = f"{settings.SITE_URL}/activities/claim/{token}/"
+    audit_record(
+        actor=invited_by,
+        action="household.claim_invited",
+        obj=household,
+        changes={"email": [None, household.email]},
+    )
+    household_id = household.pk
+    transaction.on_commit(lambda: _send_claim(household_id, link))
+    return link
+
+
+def _send_claim(household_id: int, link: str) -> None:
+    from activities.tasks import send_claim_invite
+
+    send_claim_invite.delay(household_id, link, CLAIM_DAYS)
+
+
+def household_for_claim(*, token: str) -> Household:
+    """The household a claim link is for: NotFound for a link that was
+    tampered with, StateError when it expired or was already used."""
+    try:
+        data = signing.loads(token, salt=CLAIM_SALT, max_age=CLAIM_DAYS * 86400)
+    except signing.SignatureExpired:
+        raise StateError(
+            "This link has expired. Ask your link worker to send a new one."
+        ) from None
+    except signing.BadSignature:
+        raise NotFound("This link is not valid. Check it was copied whole.") from None
+    household = Household.objects.filter(
+        pk=data.get("h"), reference=data.get("r"), erased_at__isnull=True
+    ).first()
+    if household is None:
+        raise NotFound("This link is not valid. Check it was copied whole.")
+    return household
+
+
+@transaction.atomic
+def household_claim(*, token: str, user) -> Household:
+    """Attach the household a link worker set up to the family's account."""
+    household = household_for_claim(token=token)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.user_id == user.pk:
+        return household
+    if household.user_id:
+        raise StateError("This household has already been claimed.")
+    if Household.objects.filter(user=user).exists():
+        raise Conflict(
+            "Your account already has a household. Ask your link worker to merge them."
+        )
+    household.user = user
+    household.save(update_fields=["user", "updated_at"])
+    audit_record(
+        actor=user,
+        action="household.claimed",
+        obj=household,
+        changes={"user": [None, user.pk]},
+    )
+    return household
