@@ -9,7 +9,7 @@ act) -> serialise.
 """
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -21,12 +21,28 @@ from payments.models import Invoice, InvoiceLine, Payment
 PENCE = {"min_value": 0, "help_text": "In pence."}
 
 
+def enum(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field documented by a pattern of its values rather than an
+    enum component: drf-spectacular names enum components by field name, and
+    "status" and "kind" here would collide with other apps' enums."""
+    values = [str(value) for value, _ in choices]
+    schema = {
+        "type": "string",
+        "pattern": f"^({'|'.join(values)})$",
+        "description": f"One of: {', '.join(values)}.",
+    }
+    field_class = extend_schema_field(schema)(
+        type("PatternChoiceField", (serializers.ChoiceField,), {})
+    )
+    return field_class(choices=choices, **kwargs)
+
+
 class InvoiceLineOutput(serializers.Serializer):
     class Meta:
         ref_name = "InvoiceLine"
 
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=InvoiceLine.Kind.choices)
+    kind = enum(InvoiceLine.Kind.choices)
     description = serializers.CharField()
     slot_id = serializers.IntegerField(allow_null=True)
     amount_pence = serializers.IntegerField(**PENCE)
@@ -37,8 +53,8 @@ class InvoicePaymentOutput(serializers.Serializer):
         ref_name = "InvoicePayment"
 
     id = serializers.IntegerField()
-    method = serializers.ChoiceField(choices=Payment.Method.choices)
-    status = serializers.ChoiceField(choices=Payment.Status.choices)
+    method = enum(Payment.Method.choices)
+    status = enum(Payment.Status.choices)
     amount_pence = serializers.IntegerField(**PENCE)
     refunded_pence = serializers.IntegerField(**PENCE)
     reference = serializers.CharField()
@@ -47,9 +63,9 @@ class InvoicePaymentOutput(serializers.Serializer):
 
 class InvoiceListOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=Invoice.Kind.choices)
+    kind = enum(Invoice.Kind.choices)
     number = serializers.CharField(allow_null=True, help_text="Null on drafts.")
-    status = serializers.ChoiceField(choices=Invoice.Status.choices)
+    status = enum(Invoice.Status.choices)
     partner_id = serializers.IntegerField()
     partner = serializers.CharField(source="partner.name")
     site_id = serializers.IntegerField()
@@ -91,8 +107,8 @@ def detail_data(invoice: Invoice) -> dict:
 class InvoiceListQuery(StrictInputSerializer):
     site = serializers.IntegerField(required=False, min_value=1)
     partner = serializers.IntegerField(required=False, min_value=1)
-    status = serializers.ChoiceField(choices=Invoice.Status.values, required=False)
-    kind = serializers.ChoiceField(choices=Invoice.Kind.values, required=False)
+    status = enum(Invoice.Status.choices, required=False)
+    kind = enum(Invoice.Kind.choices, required=False)
     month = serializers.DateField(
         required=False, help_text="Any day of the month invoiced, e.g. 2026-10-01."
     )
@@ -185,11 +201,11 @@ class InvoicePaymentInput(StrictInputSerializer):
     amount_pence = serializers.IntegerField(
         min_value=1, max_value=100_000_000, help_text="In pence; at most the balance."
     )
-    method = serializers.ChoiceField(
-        choices=[
-            Payment.Method.BANK_TRANSFER,
-            Payment.Method.CHEQUE,
-            Payment.Method.CASH,
+    method = enum(
+        [
+            (Payment.Method.BANK_TRANSFER.value, "Bank transfer"),
+            (Payment.Method.CHEQUE.value, "Cheque"),
+            (Payment.Method.CASH.value, "Cash"),
         ]
     )
     reference = serializers.CharField(

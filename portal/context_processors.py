@@ -21,9 +21,12 @@ STAFF_LINKS = [
     ("Dashboard", "portal:dashboard", "hub.view_dashboard"),
     ("Room requests", "bookings:queue", "bookings.view_queue"),
     ("Partner reviews", "partners:review", "partners.review_partners"),
+    ("Income", "payments:income", "payments.view_income"),
     ("Reports", "reports:list", "reports.view_reports"),
 ]
 REFERRALS = ("Referrals", "activities:referrals", "activities.refer_household")
+# A partner's room-hire invoices (staff of any partner).
+INVOICES = ("Invoices", "payments:invoices", "payments.view_own_invoices")
 # A partner's own pages, shown to whoever may see the partner's private page.
 PARTNER_LINKS = [
     ("Our bookings", "bookings:mine"),
@@ -59,6 +62,8 @@ def _signed_in_links(user) -> list[dict]:
     if user.has_perm(REFERRALS[2]):
         links.append(_link(*REFERRALS[:2]))
     links += _partner_links(user)
+    if user.has_perm(INVOICES[2]):
+        links.append(_link(*INVOICES[:2]))
     household = household_for_user(user=user)
     if household is not None and user.has_perm("activities.view_household", household):
         links.append(_link("Your family", "activities:household"))
