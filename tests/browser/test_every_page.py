@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from activities.models import Activity
+from activities.models import Activity, Session
 from bookings.models import Booking
 from hub.models import Site
 from partners.models import Partner
@@ -19,6 +19,14 @@ def _pages() -> dict[str, list[str]]:
     booking = Booking.objects.filter(room__site=site).order_by("pk").first()
     activity = Activity.objects.order_by("pk").first()
     applied = Partner.objects.get(status=Partner.Status.APPLIED)
+    # A register with a term of demo history, run by partner1's organisation.
+    registers = [
+        f"/activities/sessions/{s.pk}/register/"
+        for s in Session.objects.filter(
+            activity__partner__memberships__user__username="partner1",
+            attendances__isnull=False,
+        ).distinct()[:1]
+    ]
     return {
         "-": [
             "/",
@@ -36,6 +44,7 @@ def _pages() -> dict[str, list[str]]:
             "/accessibility/",
             "/contact/",
             "/cookies/",
+            "/security/",
         ],
         "manager1": [
             "/start/",
@@ -59,13 +68,18 @@ def _pages() -> dict[str, list[str]]:
             f"/bookings/sites/{site.pk}/week/",
             "/bookings/totals/",
             "/activities/mine/",
+            *registers,
         ],
         "family01": [
             "/start/",
             "/activities/household/",
             "/activities/household/edit/",
         ],
-        "linkworker": ["/start/", "/activities/referrals/"],
+        "linkworker": [
+            "/start/",
+            "/activities/referrals/",
+            "/activities/households/new-for-family/",
+        ],
     }
 
 
