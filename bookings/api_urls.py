@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.api import actions, availability, bookings
+from bookings.api import actions, availability, bookings, finder
 
 app_name = "bookings-api"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
         actions.BookingOccurrenceMoveApi.as_view(),
         name="move",
     ),
+    path("rooms/search/", finder.RoomSearchApi.as_view(), name="room-search"),
     path(
         "rooms/<int:room_id>/availability/",
         availability.RoomAvailabilityApi.as_view(),

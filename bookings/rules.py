@@ -48,5 +48,6 @@ rules.add_perm(
 rules.add_perm("bookings.view_queue", is_platform_admin | is_any_business_manager)
 rules.add_perm("bookings.view_availability", rules.is_authenticated)
 rules.add_perm("bookings.view_sheet", is_platform_admin | is_premises_staff_of)
+rules.add_perm("bookings.view_site_calendar", is_platform_admin | is_premises_staff_of)
 rules.add_perm("bookings.view_own_bookings", rules.is_authenticated)
 rules.add_perm("bookings.view_site_totals", is_platform_admin | is_business_manager_of)

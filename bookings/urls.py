@@ -1,11 +1,12 @@
 from django.urls import path
 
-from bookings import views
+from bookings import views, views_calendar, views_finder
 
 app_name = "bookings"
 urlpatterns = [
     path("", views.booking_mine, name="mine"),
     path("request/", views.booking_request_view, name="request"),
+    path("find/", views_finder.room_finder, name="finder"),
     path("queue/", views.booking_queue, name="queue"),
     path("totals/", views.partner_totals, name="totals"),
     path("<int:booking_id>/", views.booking_detail, name="detail"),
@@ -22,4 +23,9 @@ urlpatterns = [
     path("sites/<int:site_id>/week/", views.site_week, name="site-week"),
     path("sites/<int:site_id>/sheet/", views.caretaker_sheet, name="sheet"),
     path("sites/<int:site_id>/totals/", views.site_totals, name="site-totals"),
+    path(
+        "sites/<int:site_id>/calendar/",
+        views_calendar.site_calendar_view,
+        name="site-calendar",
+    ),
 ]

@@ -49,9 +49,23 @@ def _booking(request, booking_id: int):
     return selectors.booking_get(booking_id=booking_id, actor=request.user)
 
 
+# What the room finder and the free-rooms week may fill in (bookings.finder).
+PREFILL = (
+    "partner",
+    "room",
+    "first_day",
+    "start_time",
+    "end_time",
+    "expected_attendees",
+    "frequency",
+    "until",
+    "term_time_only",
+)
+
+
 def _initial_from_query(request) -> dict:
-    keys = ("room", "first_day", "start_time", "end_time")
-    return {k: request.GET[k] for k in keys if request.GET.get(k)}
+    """Initial values only: the form still validates whatever is sent."""
+    return {k: request.GET[k][:20] for k in PREFILL if request.GET.get(k)}
 
 
 @login_required
@@ -75,7 +89,12 @@ def booking_request_view(request):
     return render(
         request,
         "bookings/booking_request.html",
-        {"form": form, "preview": preview, "rows": rows},
+        {
+            "form": form,
+            "preview": preview,
+            "rows": rows,
+            "prefilled": request.method == "GET" and "room" in request.GET,
+        },
     )
 
 

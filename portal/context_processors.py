@@ -25,6 +25,8 @@ STAFF_LINKS = [
     ("Reports", "reports:list", "reports.view_reports"),
 ]
 REFERRALS = ("Referrals", "activities:referrals", "activities.refer_household")
+# The room finder, for staff of an approved partner (who may request rooms).
+FINDER = ("Find a room", "bookings:finder", "bookings.request_booking")
 # A partner's room-hire invoices (staff of any partner).
 INVOICES = ("Invoices", "payments:invoices", "payments.view_own_invoices")
 # A partner's own pages, shown to whoever may see the partner's private page.
@@ -61,6 +63,8 @@ def _signed_in_links(user) -> list[dict]:
     links += _sheet_link(user)
     if user.has_perm(REFERRALS[2]):
         links.append(_link(*REFERRALS[:2]))
+    if user.has_perm(FINDER[2]):
+        links.append(_link(*FINDER[:2]))
     links += _partner_links(user)
     if user.has_perm(INVOICES[2]):
         links.append(_link(*INVOICES[:2]))
