@@ -419,7 +419,15 @@ def household_export(*, household: Household) -> dict:
     return {
         "household": _fields(
             household,
-            ["reference", *HOUSEHOLD_FIELDS, "fsm_verified_at", "created_at"],
+            [
+                "reference",
+                *HOUSEHOLD_FIELDS,
+                "fsm_verified_at",
+                "consent_given_by",
+                "consent_method",
+                "consent_recorded_at",
+                "created_at",
+            ],
         ),
         "members": [_fields(m, ["id", *MEMBER_FIELDS]) for m in members],
         "signups": [
@@ -506,30 +514,6 @@ def referral_list_for_link_worker(*, user) -> QuerySet[Referral]:
             ),
         )
     )
-
-
-def session_register(
-    *, session: Session, user
-) -> list[tuple[HouseholdMember, bool | None]]:
-    """Members expected at a session, with attendance marked so far: for the
-    organisation running it only (PermissionDenied otherwise)."""
-    require_perm(
-        user,
-        "activities.take_register",
-        session.activity,
-        message="Only the organisation running it can take the register.",
-    )
-    from activities.services.referrals import session_register_member_ids
-
-    ids = session_register_member_ids(session=session)
-    marks = dict(
-        (member_id, status in ATTENDED_STATUSES)
-        for member_id, status in Attendance.objects.filter(session=session).values_list(
-            "member_id", "status"
-        )
-    )
-    members = HouseholdMember.objects.filter(pk__in=ids).select_related("household")
-    return [(m, marks.get(m.pk)) for m in members.order_by("household__name", "kind")]
 
 
 def activity_get_for_change(*, activity_id: int, user) -> Activity:
@@ -685,8 +669,9 @@ def households_created_by(*, user) -> list[Household]:
     if not is_any_link_worker(user):
         return []
     return list(
-        Household.objects.filter(created_on_behalf_by=user, erased_at__isnull=True)
-        .order_by("-created_at")
+        Household.objects.filter(
+            created_on_behalf_by=user, erased_at__isnull=True
+        ).order_by("-created_at")
     )
 
 
