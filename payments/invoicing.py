@@ -231,8 +231,11 @@ def take_number(invoice: Invoice) -> None:
 
 
 @transaction.atomic
-def invoice_issue(*, actor, invoice: Invoice) -> Invoice:
-    """Number and freeze a draft, set its due date, email the partner."""
+def invoice_issue(
+    *, actor, invoice: Invoice, issued_on: dt.date | None = None
+) -> Invoice:
+    """Number and freeze a draft, set its due date, email the partner.
+    `issued_on` dates it (default today at the site; never in the future)."""
     _system_or(actor, "payments.issue_invoice", invoice)
     invoice = lock(invoice)
     if invoice.status != Invoice.Status.DRAFT:
@@ -244,6 +247,9 @@ def invoice_issue(*, actor, invoice: Invoice) -> Invoice:
         raise DomainError("This draft has nothing to charge. Void it instead.")
     before = snapshot(invoice, (*MONEY_FIELDS, "number"))
     today = local_today(invoice.site)
+    if issued_on is not None and issued_on > today:
+        raise DomainError("The issue date cannot be in the future.", field="issued_on")
+    today = issued_on or today
     take_number(invoice)
     invoice.issued_on = today
     invoice.issued_at = timezone.now()
