@@ -105,6 +105,11 @@ def _body(signup: SignUp, intro: str, sessions: list[Session]) -> str:
         parts.append(f"What to bring: {activity.what_to_bring}")
     parts += ["", f"When ({site.timezone} time):", *session_lines(signup, sessions)]
     parts += ["", f"Manage your sign-ups: {settings.SITE_URL}/activities/household/"]
+    parts.append(
+        "Add to calendar: the attached file adds these dates once. To keep every "
+        "session in your phone's calendar, with moved and cancelled dates updated "
+        f"for you, get your family's calendar link: {settings.SITE_URL}/calendars/"
+    )
     return "\n".join(parts)
 
 

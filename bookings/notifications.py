@@ -3,6 +3,7 @@ sent for a change that was rolled back. Times are listed in the site's zone."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.urls import reverse
 
 from bookings.models import Booking, Slot
 from bookings.pricing import format_pence
@@ -53,7 +54,20 @@ def _body(booking: Booking, intro: str, note: str = "") -> str:
         parts += ["", f"Note: {note}"]
     if booking.quote_pence is not None:
         parts.append(f"Price: {format_pence(booking.quote_pence)}")
-    return "\n".join(parts + ["", "Dates:", *occurrence_lines(booking)])
+    return "\n".join(
+        parts
+        + ["", "Dates:", *occurrence_lines(booking), "", *_calendar_lines(booking)]
+    )
+
+
+def _calendar_lines(booking: Booking) -> list[str]:
+    """The "Add to calendar" lines: the booking's .ics, and the feed that stays up to date."""
+    ics = reverse("bookings:ical", args=[booking.pk])
+    return [
+        f"Add to calendar (these dates, once): {settings.SITE_URL}{ics}",
+        "Keep all your bookings in your calendar, with moved and cancelled dates "
+        f"updated for you: {settings.SITE_URL}/calendars/",
+    ]
 
 
 def _partner_recipients(booking: Booking) -> list[str]:
