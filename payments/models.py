@@ -35,7 +35,7 @@ class SiteBilling(TimeStampedModel):
     )
     vat_rate_bp = models.PositiveIntegerField(
         default=0,
-        validators=[MaxValueValidator(10_000, "VAT rate cannot be over 100%.")],
+        validators=[MaxValueValidator(10_000, "VAT rate cannot be over 100 per cent.")],
         help_text="VAT in basis points: 2000 is 20%. 0 for no VAT.",
     )
     vat_number = models.CharField(max_length=20, blank=True)
@@ -62,12 +62,12 @@ class SiteBilling(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(vat_rate_bp__lte=10_000),
                 name="sitebilling_vat_at_most_100",
-                violation_error_message="VAT rate cannot be over 100%.",
+                violation_error_message="VAT rate cannot be over 100 per cent.",
             ),
             models.CheckConstraint(
                 condition=Q(cancellation_charge_percent__lte=100),
                 name="sitebilling_charge_at_most_100",
-                violation_error_message="Cancellation charge cannot be over 100%.",
+                violation_error_message="Cancellation charge cannot be over 100 per cent.",
             ),
         ]
 

@@ -380,7 +380,7 @@ class Migration(migrations.Migration):
                         help_text="VAT in basis points: 2000 is 20%. 0 for no VAT.",
                         validators=[
                             django.core.validators.MaxValueValidator(
-                                10000, "VAT rate cannot be over 100%."
+                                10000, "VAT rate cannot be over 100 per cent."
                             )
                         ],
                     ),
@@ -560,7 +560,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("vat_rate_bp__lte", 10000)),
                 name="sitebilling_vat_at_most_100",
-                violation_error_message="VAT rate cannot be over 100%.",
+                violation_error_message="VAT rate cannot be over 100 per cent.",
             ),
         ),
         migrations.AddConstraint(
@@ -568,7 +568,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("cancellation_charge_percent__lte", 100)),
                 name="sitebilling_charge_at_most_100",
-                violation_error_message="Cancellation charge cannot be over 100%.",
+                violation_error_message="Cancellation charge cannot be over 100 per cent.",
             ),
         ),
     ]
