@@ -426,3 +426,30 @@ def test_someone_without_a_role_gets_403_not_the_register(client, booked, time_m
     client.force_login(UserFactory())
     response = client.get(reverse("activities:register", args=[session.pk]))
     assert response.status_code == 403
+
+
+def test_the_api_gives_notes_to_runners_only_in_a_fixed_number_of_queries(
+    booked, partner_user, site_staff, time_machine, django_assert_max_num_queries
+):
+    from rest_framework.test import APIClient
+
+    _, members, session = booked
+    at(time_machine, session.starts_at)
+    url = f"/api/v1/sessions/{session.pk}/register/"
+    client = APIClient()
+    client.force_authenticate(partner_user)
+    with django_assert_max_num_queries(15):
+        body = client.get(url).json()
+    child = next(r for r in body["rows"] if r["member_id"] == members[1].pk)
+    assert (child["allergies"], child["photo_consent"]) == ("Peanuts", "No photos")
+    assert body["state"] == "open" and body["can_mark"] and body["notes_shown"]
+    client.force_authenticate(site_staff)
+    body = client.get(url).json()
+    child = next(r for r in body["rows"] if r["member_id"] == members[1].pk)
+    assert child["allergies"] is None and child["medical_notes"] is None
+    assert child["emergency_contact"] == "Gran Khan 07700 900123"
+    assert body["can_mark"] is False
+    response = client.put(
+        f"{url}{members[1].pk}/", {"status": "present"}, format="json"
+    )
+    assert response.status_code == 403 and not Attendance.objects.exists()
