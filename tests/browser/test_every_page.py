@@ -10,6 +10,7 @@ from activities.models import Activity, Session
 from bookings.models import Booking
 from hub.models import Site
 from partners.models import Partner
+from payments.models import Invoice
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 
 
@@ -26,6 +27,17 @@ def _pages() -> dict[str, list[str]]:
             activity__partner__memberships__user__username="partner1",
             attendances__isnull=False,
         ).distinct()[:1]
+    ]
+    # Room-hire invoices (payments demo): one partner1 may see, and one at
+    # manager1's school with the payment form.
+    invoices = Invoice.objects.exclude(status="draft").order_by("pk")
+    partner_invoice = [
+        f"/payments/invoices/{i.pk}/"
+        for i in invoices.filter(partner__memberships__user__username="partner1")[:1]
+    ]
+    site_invoice = [
+        f"/payments/invoices/{i.pk}/"
+        for i in invoices.filter(site=site).exclude(status="paid")[:1]
     ]
     return {
         "-": [
@@ -58,6 +70,8 @@ def _pages() -> dict[str, list[str]]:
             f"/sites/{site.slug}/manage/hours/",
             f"/sites/{site.slug}/manage/dates/",
             f"/sites/{site.slug}/manage/rooms/new/",
+            "/payments/income/",
+            *site_invoice,
         ],
         "caretaker1": ["/start/", f"/bookings/sites/{site.pk}/sheet/"],
         "partner1": [
@@ -68,6 +82,8 @@ def _pages() -> dict[str, list[str]]:
             f"/bookings/sites/{site.pk}/week/",
             "/bookings/totals/",
             "/activities/mine/",
+            "/payments/invoices/",
+            *partner_invoice,
             *registers,
         ],
         "family01": [
