@@ -20,13 +20,15 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import StrIndex, Substr, Upper
+from django.db.models.functions import Coalesce, StrIndex, Substr, Upper
 from django.utils import timezone
 
 from activities.models import (
@@ -265,18 +267,28 @@ def _signups(scope):
 
 def _places_taken(counter, scope, start, end):
     """Confirmed places per delivered session: a whole-series sign-up holds its
-    places at every session of the activity, a single-session one at its own."""
-    series = _signups(scope).filter(
-        delivered("activity__sessions__", start, end), session__isnull=True
-    )
-    single = _signups(scope).filter(delivered("session__", start, end))
-    counter.add(series, SIGNUP, {"series_taken": Sum("places")})
-    counter.add(single, SIGNUP, {"single_taken": Sum("places")})
-    for values in [*counter.rows.values(), counter.total]:
-        values["places_taken"] = values.pop("series_taken", 0) + values.pop(
-            "single_taken", 0
+    places at every session of the activity that ran, a single-session one at
+    its own if it ran. One pass over the sign-ups."""
+    ran = (
+        Session.objects.filter(
+            delivered("", start, end), activity_id=OuterRef("activity_id")
         )
-    counter.applies.add("places_taken")  # every dimension applies to sign-ups
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    times = Case(
+        When(session__isnull=True, then=Coalesce(Subquery(ran), 0)),
+        When(delivered("session__", start, end), then=Value(1)),
+        default=Value(0),
+    )
+    ran_any = Session.objects.filter(delivered("", start, end)).values("activity_id")
+    signups = _signups(scope).filter(
+        Q(session__isnull=True, activity_id__in=ran_any)
+        | delivered("session__", start, end)
+    )
+    counter.add(signups, SIGNUP, {"places_taken": Sum(F("places") * times)})
 
 
 def _attended(scope, start, end):
@@ -290,32 +302,70 @@ def _attended(scope, start, end):
     )
 
 
+# Per household (in a row's group): its sessions, marks and children. A child
+# belongs to one household, so summing a group's households' children counts
+# each child once; so the group's figures come from one pass over the marks.
+PER_HOUSEHOLD = {
+    "n": Count("session_id", distinct=True),
+    "booked": Count("pk", filter=Q(walk_in=False)),
+    "walked": Count("pk", filter=Q(walk_in=True)),
+    "kids": Count("member_id", distinct=True, filter=Q(member__kind="child")),
+    "fsm": Max(
+        Case(
+            When(member__household__fsm_verified_at__isnull=False, then=Value(1)),
+            default=Value(0),
+        )
+    ),
+}
+HOUSEHOLD_FIGURES = [
+    ("households", "COUNT(*)"),
+    ("repeat_households", f"SUM(CASE WHEN h.n >= {REPEAT_SESSIONS} THEN 1 ELSE 0 END)"),
+    ("places_attended", "SUM(h.booked)"),
+    ("walk_in_members", "SUM(h.walked)"),
+    ("children", "SUM(h.kids)"),
+    ("fsm_households", "SUM(h.fsm)"),
+]
+
+
 def _attendance(counter, scope, start, end):
+    """Two passes over the marks: per row group, and for the total (a household
+    may be in several groups, so the total is not the rows' sum)."""
     marks = _attended(scope, start, end)
-    counter.add(
-        marks,
-        ATTENDANCE,
-        {"places_attended": Count("pk", filter=Q(walk_in=False))},
-    )
-    counter.add(
-        marks,
-        ATTENDANCE,
-        {
-            "walk_in_members": Count("pk", filter=Q(walk_in=True)),
-            "households": Count("member__household_id", distinct=True),
-            "children": Count(
-                "member_id", distinct=True, filter=Q(member__kind="child")
-            ),
-            "fsm_households": Count(
-                "member__household_id",
-                distinct=True,
-                filter=Q(member__household__fsm_verified_at__isnull=False),
-            ),
-        },
-        additive=False,
-    )
+    household = {"hh": F("member__household_id")}
+    group = group_by(counter.by, ATTENDANCE)
+    grouped = marks.values(**group, **household).annotate(**PER_HOUSEHOLD).order_by()
+    labelled = "gl" in group
+    for row in _per_group(grouped, "g", labelled=labelled):
+        key = counter._key({"g": row[0], **({"gl": row[1]} if labelled else {})})
+        values = row[2:] if labelled else row[1:]
+        for (name, _), value in zip(HOUSEHOLD_FIGURES, values, strict=True):
+            counter.rows[key][name] = value or 0
+    overall = marks.values(**household).annotate(**PER_HOUSEHOLD).order_by()
+    for (name, _), value in zip(
+        HOUSEHOLD_FIGURES, _per_group(overall, None)[0][1:], strict=True
+    ):
+        counter.total[name] = value or 0
+    counter.applies.update(name for name, _ in HOUSEHOLD_FIGURES)
     _walk_ins(counter, scope, start, end)
-    _repeat(counter, marks)
+
+
+def _per_group(qs, column: str | None, *, labelled: bool = False) -> list[tuple]:
+    """HOUSEHOLD_FIGURES summed over the per-household rows of `qs`, per
+    `column` (with its label "gl" if `labelled`), or over all rows: one SQL
+    statement around the queryset's."""
+    sql, params = qs.query.sql_with_params()
+    sums = ", ".join(expression for _, expression in HOUSEHOLD_FIGURES)
+    if column is None:
+        query = f"SELECT NULL, {sums} FROM ({sql}) AS h"
+    else:
+        label = 'MAX(h."gl"), ' if labelled else ""
+        query = (
+            f'SELECT h."{column}", {label}{sums} FROM ({sql}) AS h '
+            f'GROUP BY h."{column}"'
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
 
 
 def _walk_ins(counter, scope, start, end):
@@ -343,42 +393,6 @@ def _walk_ins(counter, scope, start, end):
         unregistered.values()
     )
     counter.applies.add("walk_ins")
-
-
-def _repeat(counter, marks):
-    """Households that came to REPEAT_SESSIONS or more sessions (in the row's
-    group, and over the whole scope for the total): counted in SQL."""
-    per_household = {"n": Count("session_id", distinct=True)}
-    group = group_by(counter.by, ATTENDANCE)
-    grouped = (
-        marks.values(**group, hh=F("member__household_id"))
-        .annotate(**per_household)
-        .filter(n__gte=REPEAT_SESSIONS)
-        .order_by()
-    )
-    for g, n in _count_outer(grouped, "g"):
-        key = "" if g is None else str(g)
-        counter.set(key, "repeat_households", n)
-    overall = (
-        marks.values(hh=F("member__household_id"))
-        .annotate(**per_household)
-        .filter(n__gte=REPEAT_SESSIONS)
-        .order_by()
-    )
-    counter.total["repeat_households"] = _count_outer(overall, None)[0][1]
-    counter.applies.add("repeat_households")
-
-
-def _count_outer(qs, column: str | None) -> list[tuple]:
-    """COUNT(*) of the rows of a grouped queryset, per `column` (or in all)."""
-    sql, params = qs.query.sql_with_params()
-    if column is None:
-        query = f"SELECT NULL, COUNT(*) FROM ({sql}) AS grouped"
-    else:
-        query = f'SELECT grouped."{column}", COUNT(*) FROM ({sql}) AS grouped GROUP BY grouped."{column}"'
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchall()
 
 
 def _referrals(counter, scope, start, end):

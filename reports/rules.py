@@ -55,6 +55,7 @@ def is_partner_staff(user) -> bool:
     return bool(partner_ids_for(user))
 
 
+rules.add_perm("reports.assign_trust_administrator", is_platform_admin)
 rules.add_perm("reports.view_all_report", is_platform_admin)
 rules.add_perm("reports.view_trust_report", is_platform_admin | is_trust_administrator)
 rules.add_perm(

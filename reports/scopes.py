@@ -65,12 +65,18 @@ class Scope:
         `household` and `activity` are paths to the ids on the queried model."""
         if self.referrer_id is None:
             return Q()
-        referred = Referral.objects.filter(
-            referred_by_id=self.referrer_id,
-            household_id=OuterRef(household),
-            activity_id=OuterRef(activity),
+        mine = Referral.objects.filter(referred_by_id=self.referrer_id)
+        referred = mine.filter(
+            household_id=OuterRef(household), activity_id=OuterRef(activity)
         )
-        return Q(Exists(referred))
+        # The two IN lists let the database skip everything else before it
+        # checks the exact (household, activity) pair.
+        return Q(
+            **{
+                f"{household}__in": mine.values("household_id"),
+                f"{activity}__in": mine.values("activity_id"),
+            }
+        ) & Q(Exists(referred))
 
     def slot_filter(self) -> Q:
         q = Q()
