@@ -14,6 +14,7 @@ from bookings.demo import seed_demo_bookings
 from hub import demo
 from partners.demo import seed_demo_partners
 from payments.demo import seed_demo_payments
+from reports.demo import seed_demo_reports
 
 # After the hub's schools, staff and families: each app seeds its own data
 # through its own services, in dependency order.
@@ -21,6 +22,7 @@ APP_STEPS = [
     (seed_demo_bookings, "Room bookings"),
     (seed_demo_activities, "Activities, households and sign-ups"),
     (seed_demo_payments, "Invoices and payments"),
+    (seed_demo_reports, "Report readers (a trust lead)"),
 ]
 
 
