@@ -114,6 +114,7 @@ class MemberOutput(serializers.Serializer):
     last_name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
     relationship = serializers.CharField()
+    allergies = serializers.CharField()
     medical_notes = serializers.CharField()
     send_notes = serializers.CharField()
 
