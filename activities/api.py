@@ -29,13 +29,6 @@ from hub.api_schema import paginated
 MAX_SLOTS = 200  # dates one request may choose; a term of daily sessions fits
 
 
-def _in_this_century(value) -> None:
-    """Sign-up windows are real dates: a year like 0011 has no sensible local
-    time (London's offset then was -00:01:15, which ISO 8601 cannot write)."""
-    if value is not None and not 2000 <= value.year <= 2099:
-        raise serializers.ValidationError("Enter a date between 2000 and 2099.")
-
-
 class ActivityFilterInput(StrictInputSerializer):
     site = serializers.SlugField(
         required=False, max_length=80, help_text="School slug."
@@ -88,18 +81,9 @@ class ActivityFieldsInput(StrictInputSerializer):
     signup_mode = serializers.ChoiceField(
         choices=Activity.SignupMode.choices, default="series"
     )
-    signup_opens_at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        validators=[_in_this_century],
-        help_text="Between 2000 and 2099.",
-    )
-    signup_closes_at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        validators=[_in_this_century],
-        help_text="Between 2000 and 2099.",
-    )
+    # Years 2000-2099, as every API date-time (hub.input_limits).
+    signup_opens_at = serializers.DateTimeField(required=False, allow_null=True)
+    signup_closes_at = serializers.DateTimeField(required=False, allow_null=True)
     referral_places = serializers.IntegerField(
         default=0, min_value=0, help_text="At most `capacity`."
     )

@@ -1,6 +1,7 @@
 """The one adapter base for every API endpoint (`ApiView`) and what it uses:
 the pagination envelope, strict input serializers and site-local times."""
 
+from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError
@@ -10,7 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.errors import NotFound
-from hub.input_limits import bound_numbers, clean_serializer_input
+from hub.input_limits import (
+    bound_dates_and_times,
+    bound_numbers,
+    clean_serializer_input,
+)
 
 
 class ApiView(APIView):
@@ -108,11 +113,16 @@ def object_or_404(queryset, *, what: str, **lookup):
 class StrictInputSerializer(serializers.Serializer):
     """An input serializer that rejects fields it does not know (400 naming them),
     so a typo such as ``capcity`` is not silently ignored; text is NFC and
-    control characters are refused, numbers bounded (hub.input_limits)."""
+    control characters are refused, numbers, dates and times bounded
+    (hub.input_limits)."""
 
-    def get_fields(self):
-        fields = super().get_fields()
+    @cached_property
+    def fields(self):
+        # Here rather than in get_fields(), which a ModelSerializer or a
+        # serializer with a field named `from` replaces without calling super.
+        fields = super().fields
         bound_numbers(fields)
+        bound_dates_and_times(fields)
         return fields
 
     def to_internal_value(self, data):

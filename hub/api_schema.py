@@ -34,13 +34,16 @@ operation can answer (tests/api/test_contract.py checks both ways)::
 `is_page()` asks for that mark.
 """
 
+import copy
 from functools import cache
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import OpenApiGeneratorExtension, ResolvedComponent
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticatedOrReadOnly
+
+from hub.input_limits import TIME_HELP, TIME_PATTERN
 
 PAGE_PARAMS = ("page", "page_size")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -148,6 +151,7 @@ class HubAutoSchema(AutoSchema):
     (see the module docstring)."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        self._direction = direction  # for _insert_field_validators
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         # A nested list (MemberInput(many=True, max_length=20)) shows its limits,
         # which drf-spectacular leaves out; hub.input_limits explains them.
@@ -156,7 +160,32 @@ class HubAutoSchema(AutoSchema):
                 schema["maxItems"] = field.max_length
             if field.min_length is not None:
                 schema["minItems"] = field.min_length
+        # A time of day is the site's wall-clock time with no offset, which
+        # OpenAPI's `format: time` (RFC 3339, offset required) does not say.
+        if isinstance(field, serializers.TimeField) and isinstance(schema, dict):
+            schema["pattern"] = TIME_PATTERN
+            if TIME_HELP not in schema.get("description", ""):
+                schema["description"] = (
+                    f"{schema.get('description', '')} {TIME_HELP}".strip()
+                )
         return schema
+
+    def _insert_field_validators(self, field, schema):
+        # An email in a response is as stored, and an optional one is stored
+        # as "": document it as drf-spectacular documents an input that may
+        # be blank, "an email, or empty" (anyOf: a checker that counts "" as
+        # an email must not find it valid under both), not `format: email`.
+        blank_in_response = (
+            getattr(self, "_direction", None) == "response"
+            and isinstance(field, serializers.EmailField)
+            and not field.allow_blank
+        )
+        if blank_in_response:
+            field = copy.copy(field)
+            field.allow_blank = True
+        super()._insert_field_validators(field, schema)
+        if blank_in_response and "oneOf" in schema:
+            schema["anyOf"] = schema.pop("oneOf")
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(
@@ -292,3 +321,20 @@ def _page_parameters() -> list[dict]:
             },
         },
     ]
+
+
+def load_extensions() -> None:
+    """Import every drf-spectacular extension's target now. drf-spectacular
+    does it on first use without a lock, and for a package that is not
+    installed (its dj-rest-auth support, say) a second thread generating the
+    schema at the same moment reads the name the first has just set to None:
+    in a fresh gthread worker two concurrent /api/schema/ requests got a 500
+    (found by the live fuzz). Run when this module is first imported, under
+    Python's import lock, before any request can generate the schema."""
+    for base in OpenApiGeneratorExtension.__subclasses__():
+        for extension in list(base._registry):
+            if isinstance(extension.target_class, str):
+                extension._load_class()
+
+
+load_extensions()

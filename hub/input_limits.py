@@ -9,7 +9,15 @@
   gives every model TextField, or one allowed more than MAX_LINE characters)
   accept line breaks and tabs;
 - an API number with no declared bound gets the largest value the database
-  stores (MAX_NUMBER), so every number in the schema has a minimum and maximum.
+  stores (MAX_NUMBER), so every number in the schema has a minimum and maximum;
+- an API date is between 1900 and 2099 (1900 leaves room for a grandparent's
+  date of birth) and a date-time between 2000 and 2099 (an instant is a
+  booking, a session or a sign-up window; before 1900 the site's zone has a
+  local-mean-time offset such as London's -00:01:15, which ISO 8601 cannot
+  write), each stated in the field's schema description;
+- an API time of day is a local wall-clock time, HH:MM or HH:MM:SS, with no UTC
+  offset (which would be dropped silently otherwise); hub.api_schema gives it
+  a pattern in the schema.
 """
 
 import re
@@ -25,6 +33,11 @@ _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u20
 
 MAX_NUMBER = 2_147_483_647  # PostgreSQL integer
 MAX_LINE = 200
+DATE_YEARS = (1900, 2099)
+DATETIME_YEARS = (2000, 2099)
+TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H:%M:%S.%f")
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+TIME_HELP = "Wall-clock time, HH:MM or HH:MM:SS, no UTC offset."
 
 
 def clean_text(value: str, *, multiline: bool, label: str) -> str:
@@ -131,3 +144,52 @@ def bound_numbers(fields) -> None:
             target.min_value = -MAX_NUMBER
             message = target.error_messages["min_value"].format(min_value=-MAX_NUMBER)
             target.validators.append(MinValueValidator(-MAX_NUMBER, message=message))
+
+
+def bound_dates_and_times(fields) -> None:
+    """Give each date and date-time field the years it may hold (DATE_YEARS,
+    DATETIME_YEARS), stated in its help text (the schema's description), and
+    make each time field accept only a local wall-clock time (TIME_FORMATS)."""
+    for field in fields.values():
+        target = field.child if isinstance(field, serializers.ListField) else field
+        if target.read_only or getattr(target, "_hub_bounded", False):
+            continue
+        if isinstance(target, serializers.DateTimeField):
+            _bound_years(target, DATETIME_YEARS, "a date and time")
+        elif isinstance(target, serializers.DateField):
+            _bound_years(target, DATE_YEARS, "a date")
+        elif isinstance(target, serializers.TimeField):
+            target.input_formats = TIME_FORMATS
+            target.error_messages["invalid"] = (
+                "Enter a local time such as 18:30 (HH:MM or HH:MM:SS), "
+                "without a UTC offset."
+            )
+            _add_help(target, TIME_HELP)
+        else:
+            continue
+        target._hub_bounded = True
+
+
+def _bound_years(field, years, what: str) -> None:
+    first, last = years
+
+    def validate(value):
+        if value is not None and not first <= value.year <= last:
+            raise serializers.ValidationError(
+                f"Enter {what} between {first} and {last}."
+            )
+
+    field.validators.append(validate)
+    _add_help(field, f"Between {first} and {last}.")
+
+
+def _add_help(field, sentence: str) -> None:
+    help_text = str(field.help_text or "").strip()
+    if sentence not in help_text:
+        field.help_text = f"{help_text} {sentence}".strip()
+
+
+def is_local_time(value) -> bool:
+    """A local wall-clock time as the API writes and reads it (TIME_PATTERN);
+    the fuzzer's check for `format: time`."""
+    return isinstance(value, str) and re.match(TIME_PATTERN, value) is not None

@@ -18,7 +18,6 @@ SQLite and on PostgreSQL.
 
 import datetime as dt
 import os
-import re
 
 import pytest
 import schemathesis
@@ -38,6 +37,7 @@ from schemathesis.checks import (
 )
 from schemathesis.specs.openapi.adapter import responses as _responses
 
+from hub.input_limits import is_local_time
 from tests.api.cases import World
 
 pytestmark = pytest.mark.django_db
@@ -53,22 +53,12 @@ CHECKS = [
 
 
 # The API's `format: time` is a local wall-clock time ("15:30:00", the site's
-# zone), as tests/api/openapi.py checks it: OpenAPI 3.0 defines no "time"
-# format, and schemathesis would otherwise apply JSON Schema's RFC 3339
-# full-time, which requires a UTC offset that a wall-clock time cannot have.
-# Still strict: anything that is not a valid time of day fails.
-_TIME = re.compile(r"^(\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}:\d{2})?$")
-
-
+# zone, no offset), as tests/api/openapi.py checks it and the schema's pattern
+# says (hub.input_limits.TIME_PATTERN): OpenAPI 3.0 defines no "time" format,
+# and schemathesis would otherwise apply JSON Schema's RFC 3339 full-time,
+# which requires a UTC offset that a wall-clock time cannot have.
 def _is_time(value) -> bool:
-    match = _TIME.match(value) if isinstance(value, str) else None
-    if not match:
-        return not isinstance(value, str)  # formats apply to strings only
-    try:
-        dt.time.fromisoformat(match.group(1))
-    except ValueError:
-        return False
-    return True
+    return not isinstance(value, str) or is_local_time(value)
 
 
 _supplemental = _responses.supplemental_formats
