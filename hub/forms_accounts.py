@@ -4,11 +4,52 @@ and the partner application (partners.views_apply, which adds the organisation).
 The forms only check shape (required, email, matching passwords); the services
 check what needs the database (taken username or email, weak password) and the
 form shows their errors on the field they name.
+
+Django's own account forms (sign-in, password reset, choosing a new password,
+the admin's sign-in) are subclassed here under the rule of every page form
+(hub.forms_base.TextFieldsMixin): text in NFC, control characters refused on
+the field they are in, so a NUL in a username is a form error, never a 500
+from the database; passwords are left exactly as typed (Django refuses a NUL
+in one). portal/urls_accounts.py wires them.
 """
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
-from hub.forms_base import HubForm
+from hub.forms_base import HubBoundField, HubForm, TextFieldsMixin
+
+NUL_IN_PASSWORD = "Remove the null character from the password."
+
+
+class _AccountFormMixin(TextFieldsMixin):
+    bound_field_class = HubBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.PasswordInput):
+                field.error_messages["null_characters_not_allowed"] = NUL_IN_PASSWORD
+
+
+class SignInForm(_AccountFormMixin, AuthenticationForm):
+    """The sign-in page's form (django.contrib.auth's LoginView)."""
+
+
+class AdminSignInForm(_AccountFormMixin, AdminAuthenticationForm):
+    """The admin site's sign-in form (staff only, as Django's)."""
+
+
+class PasswordResetRequestForm(_AccountFormMixin, PasswordResetForm):
+    """Asks for the email address to send a reset link to."""
+
+
+class NewPasswordForm(_AccountFormMixin, SetPasswordForm):
+    """Choosing a new password from a reset link."""
 
 
 class AccountForm(HubForm):
