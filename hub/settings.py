@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hub.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 413 before anything reads a body over the limit (DATA_UPLOAD_MAX_MEMORY_SIZE).
+    "hub.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "hub.middleware.DisplayTimeZoneMiddleware",
@@ -174,7 +176,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Compliance uploads are at most 10 MB; keep request bodies near that.
+# Compliance uploads are at most 10 MB; keep request bodies near that. A body
+# declared larger is a 413 before it is read (hub.request_limits; 1 MB in /api/).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

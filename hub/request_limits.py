@@ -1,0 +1,46 @@
+"""A request body over the limit is refused before anything reads it: 413.
+
+Django refuses a large form-encoded or JSON body only when it is read (and
+then with a 400), and streams a multipart file of any size to a temporary
+file before a form can look at its size. So this middleware checks the
+declared Content-Length first (Django reads no more than that):
+
+- under /api/: more than the API's limit (hub.api_parsers.max_body_bytes,
+  1 MB; no API operation takes a file) is the JSON error body, code
+  ``too_large``, as the parsers answer a body sent without a length;
+- elsewhere: more than DATA_UPLOAD_MAX_MEMORY_SIZE (11 MB: a 10 MB compliance
+  document with its form) is the friendly page templates/413.html.
+"""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from hub.api_errors import error_body
+from hub.api_parsers import PayloadTooLarge, max_body_bytes
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if declared.isdigit():
+            api = request.path.startswith("/api/")
+            limit = max_body_bytes() if api else page_max_body_bytes()
+            if int(declared) > limit:
+                return too_large(request, api=api, limit=limit)
+        return self.get_response(request)
+
+
+def page_max_body_bytes() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 11 * 1024 * 1024
+
+
+def too_large(request, *, api: bool, limit: int):
+    if api:
+        message = str(PayloadTooLarge.default_detail)
+        return JsonResponse(error_body("too_large", message), status=413)
+    context = {"limit_mb": limit // (1024 * 1024)}
+    return render(request, "413.html", context, status=413)
