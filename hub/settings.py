@@ -31,6 +31,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # pages: the trust or council that is the data controller, and its email.
 SERVICE_OPERATOR = env_str("SERVICE_OPERATOR", "Community Hub Schools Trust")
 SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", "hello@example.org")
+# Where to report a vulnerability: email addresses or https:// addresses,
+# comma-separated, in /.well-known/security.txt and on /security/ (hub.views_security).
+SECURITY_CONTACT = env_list("SECURITY_CONTACT", "security@community-hub.example.org")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

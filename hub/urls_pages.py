@@ -1,10 +1,12 @@
 from django.urls import path
 
-from hub import views
+from hub import views, views_security
 
 app_name = "hub"
 urlpatterns = [
     path("", views.home, name="home"),
+    path(".well-known/security.txt", views_security.security_txt, name="security-txt"),
+    path("security/", views_security.security_policy, name="security-policy"),
     path("sites/", views.site_list, name="site-list"),
     path("sites/new/", views.site_create, name="site-create"),
     path("sites/<slug:slug>/", views.site_detail, name="site-detail"),
