@@ -206,3 +206,22 @@ def test_only_the_creator_invites_and_only_while_unclaimed(
     created.save()
     with pytest.raises(PermissionDenied):
         household_invite_claim(household=created, invited_by=link_worker)
+
+
+def test_who_sees_a_household_set_up_on_behalf_agrees_with_the_rules(
+    created, link_worker, site, manager, partner_user
+):
+    """The list selector and has_perm agree (as in test_permission_matrix)."""
+    from activities.selectors import household_list_visible
+    from hub.models import StaffRole
+    from tests.factories import StaffRoleFactory
+
+    other_worker = StaffRoleFactory(site=site, role=StaffRole.Role.LINK_WORKER).user
+    for user, sees in [
+        (link_worker, True),
+        (other_worker, False),
+        (manager, False),
+        (partner_user, False),
+    ]:
+        assert user.has_perm("activities.view_household", created) is sees
+        assert (created in household_list_visible(actor=user)) is sees
