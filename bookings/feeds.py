@@ -20,7 +20,7 @@ per slot or session instead (docs/calendars.md says why).
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -32,7 +32,7 @@ from bookings.models import Booking, Slot
 PRODID = "-//Community Hub//Room bookings//EN"
 
 
-@dataclass(frozen=True)
+@dataclass
 class FeedEvent:
     """One VEVENT. Times are aware; they are written in the calendar's zone."""
 
@@ -52,6 +52,7 @@ class FeedEvent:
     categories: tuple = field(default=())
 
 
+@lru_cache(maxsize=4096)  # titles and places repeat across a feed's events
 def escape_text(value: str) -> str:
     """TEXT as RFC 5545 3.3.11: backslash, semicolon, comma and line breaks."""
     return (
@@ -80,12 +81,19 @@ def fold(line: str) -> str:
     return "\r\n".join(parts)
 
 
+def _stamp(d: dt.datetime) -> str:
+    # By hand: strftime is the slowest step of a 2,000-event feed.
+    return (
+        f"{d.year:04d}{d.month:02d}{d.day:02d}T{d.hour:02d}{d.minute:02d}{d.second:02d}"
+    )
+
+
 def _local(value: dt.datetime, zone: ZoneInfo) -> str:
-    return f"TZID={zone.key}:{value.astimezone(zone):%Y%m%dT%H%M%S}"
+    return f"TZID={zone.key}:{_stamp(value.astimezone(zone))}"
 
 
 def _utc(value: dt.datetime) -> str:
-    return f"{value.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    return _stamp(value.astimezone(dt.UTC)) + "Z"
 
 
 def _rrule(rule: dict) -> str:
@@ -128,7 +136,7 @@ def event_lines(event: FeedEvent, zone: ZoneInfo, stamp: dt.datetime) -> list[st
     if event.rrule:
         lines.append(_rrule(event.rrule))
     if event.exdates:
-        dates = ",".join(f"{d.astimezone(zone):%Y%m%dT%H%M%S}" for d in event.exdates)
+        dates = ",".join(_stamp(d.astimezone(zone)) for d in event.exdates)
         lines.append(f"EXDATE;TZID={zone.key}:{dates}")
     lines.append("END:VEVENT")
     return lines
