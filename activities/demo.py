@@ -248,7 +248,7 @@ def _eligibility_and_referrals(households, activities) -> None:
             household_verify_eligibility(household=household, verified_by=worker)
     referral_only = [a for a in activities if a.eligibility == "referral"]
     for activity in referral_only:
-        for household in households[2:6]:
+        for household in households[2:12]:
             if not Referral.objects.filter(
                 household=household, activity=activity
             ).exists():
@@ -263,9 +263,9 @@ def _eligibility_and_referrals(households, activities) -> None:
 def _signups(households, activities) -> None:
     by_title = {a.title: a for a in activities}
     plan = [
-        ("Cook and eat together", households[0:4], None),
+        ("Cook and eat together", households[0:7], None),
         ("Family art workshop", households[8:16], None),
-        ("Parenting course: Incredible Years", households[2:5], "carers"),
+        ("Parenting course: Incredible Years", households[2:12], "carers"),
         (
             "Holiday club: football and lunch",
             [h for h in households if h.is_fsm_eligible],
