@@ -1,10 +1,12 @@
 """Every main page, as the person who uses it, at desktop and phone width: no
 serious or critical axe-core violations and no sideways scrolling on a phone."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from activities.models import Activity, Session
 from bookings.models import Booking
@@ -16,6 +18,11 @@ from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 
 def _pages() -> dict[str, list[str]]:
     site = Site.objects.get(slug="hillside-primary")
+    today = timezone.localdate()
+    finder_search = (
+        "/bookings/find/?weekdays=1&weekdays=3&start_time=18:00&end_time=20:00"
+        f"&first_day={today}&last_day={today + dt.timedelta(days=60)}"
+    )
     room = site.rooms.order_by("name").first()
     booking = Booking.objects.filter(room__site=site).order_by("pk").first()
     activity = Activity.objects.order_by("pk").first()
@@ -69,6 +76,9 @@ def _pages() -> dict[str, list[str]]:
             "/bookings/queue/",
             f"/bookings/{booking.pk}/",
             f"/bookings/sites/{site.pk}/totals/",
+            f"/bookings/sites/{site.pk}/calendar/",
+            f"/bookings/sites/{site.pk}/calendar/?view=day",
+            f"/bookings/sites/{site.pk}/calendar/?view=month",
             "/partners/review/",
             f"/partners/{applied.slug}/",
             f"/sites/{site.slug}/manage/",
@@ -81,12 +91,18 @@ def _pages() -> dict[str, list[str]]:
             f"/reports/site-{site.pk}/",
             f"/reports/site-{site.pk}/termly-return/",
         ],
-        "caretaker1": ["/start/", f"/bookings/sites/{site.pk}/sheet/"],
+        "caretaker1": [
+            "/start/",
+            f"/bookings/sites/{site.pk}/sheet/",
+            f"/bookings/sites/{site.pk}/calendar/",
+        ],
         "partner1": [
             "/start/",
             "/partners/mine/",
             "/bookings/",
             "/bookings/request/",
+            "/bookings/find/",
+            finder_search,
             f"/bookings/sites/{site.pk}/week/",
             "/bookings/totals/",
             "/activities/mine/",
