@@ -45,6 +45,16 @@ ACTION_LABELS = {
     "signup.promoted": "Sign-up moved off the waiting list",
     "signup.created": "Sign-up made",
     "signup.cancelled": "Sign-up cancelled",
+    "feed_token.issued": "Calendar link made",
+    "feed_token.rotated": "Calendar link replaced (the old one stopped working)",
+    "feed_token.revoked": "Calendar link turned off",
+    "site.dates_imported": "Term dates imported from a file",
+    "term.imported": "Term imported from a file",
+    "term.import_changed": "Term changed by an imported file",
+    "holiday.imported": "Holiday imported from a file",
+    "holiday.import_changed": "Holiday changed by an imported file",
+    "closure.imported": "Closure imported from a file",
+    "closure.import_changed": "Closure changed by an imported file",
 }
 
 
