@@ -95,6 +95,25 @@ class ActivityFieldsInput(StrictInputSerializer):
     languages = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="English"
     )
+    price_pence = serializers.IntegerField(
+        default=0, min_value=0, max_value=100_000, help_text="In pence; 0 is free."
+    )
+    price_basis = serializers.ChoiceField(
+        choices=Activity.PriceBasis.choices, default="child"
+    )
+    price_covers = serializers.ChoiceField(
+        choices=Activity.PriceCovers.choices, default="series"
+    )
+    free_for_eligible = serializers.BooleanField(
+        default=True, help_text="Free places for verified free-school-meals families."
+    )
+    refund_days_before = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=365,
+        help_text="Full refund up to this many days before; null: no refunds.",
+    )
 
     def validate(self, data):
         low, high = data.get("min_age"), data.get("max_age")

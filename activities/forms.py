@@ -1,6 +1,8 @@
 """Activity and household forms: they parse and label input; rules live in
 the services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import MinValueValidator
 
@@ -177,6 +179,12 @@ class ActivityForm(HubModelForm):
             "signup_closes_at": "Sign-up closes (local time)",
             "referral_places": "Places kept for referrals",
             "max_places_per_household": "Most places one family can book",
+            "price_basis": "Charge",
+            "price_covers": "The price is for",
+            "free_for_eligible": "Free places for families whose free school "
+            "meals are confirmed",
+            "refund_days_before": "Full refund if cancelled at least this many "
+            "days before (leave empty for no refunds)",
         }
         error_messages = {
             "capacity": {"min_value": "Places must be 1 or more."},
@@ -185,8 +193,23 @@ class ActivityForm(HubModelForm):
             },
         }
 
+    price_pence = forms.DecimalField(
+        label="Price in pounds",
+        min_value=Decimal("0"),
+        max_value=Decimal("1000"),
+        max_digits=6,
+        decimal_places=2,
+        initial=Decimal("0"),
+        help_text="0 for free. For example 3.50.",
+    )
+
     def __init__(self, *args, slot_choices=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("price_pence", "price_basis", "price_covers"):
+            self.fields[name].required = False  # left out: free, the defaults
+        if self.instance.pk and not self.is_bound:
+            pounds = Decimal(self.instance.price_pence) / 100
+            self.initial["price_pence"] = pounds.quantize(Decimal("0.01"))
         for name in ("capacity", "max_places_per_household"):
             _at_least_one(self.fields[name])
         if editing:
@@ -196,6 +219,19 @@ class ActivityForm(HubModelForm):
 
     def clean_slot_ids(self) -> list[int] | None:
         return [int(pk) for pk in self.cleaned_data["slot_ids"]] or None
+
+    def clean_price_pence(self) -> int:
+        return int(self.cleaned_data["price_pence"] * 100)  # two places: exact
+
+    def clean_price_pence(self) -> int:
+        pounds = self.cleaned_data["price_pence"] or Decimal("0")
+        return int(pounds * 100)  # two places: exact
+
+    def clean_price_basis(self) -> str:
+        return self.cleaned_data["price_basis"] or self.instance.price_basis
+
+    def clean_price_covers(self) -> str:
+        return self.cleaned_data["price_covers"] or self.instance.price_covers
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments import api
+from payments import api, api_signups
 
 app_name = "payments-api"
 urlpatterns = [
@@ -29,5 +29,15 @@ urlpatterns = [
         "invoices/<int:invoice_id>/card-intent/",
         api.InvoiceCardIntentApi.as_view(),
         name="invoice-card-intent",
+    ),
+    path(
+        "signups/<int:signup_id>/pay/",
+        api_signups.SignUpPayApi.as_view(),
+        name="signup-pay",
+    ),
+    path(
+        "signups/<int:signup_id>/refunds/",
+        api_signups.SignUpRefundApi.as_view(),
+        name="signup-refunds",
     ),
 ]

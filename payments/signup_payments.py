@@ -26,7 +26,7 @@ from bookings.pricing import format_pence
 from hub.audit import audit_record
 from hub.errors import DomainError, NotFound, StateError
 from hub.rules import require_perm
-from payments import gateway, signup_rules  # noqa: F401 - registers the rules
+from payments import gateway, services, signup_rules  # noqa: F401 - rules
 from payments.models import Payment, Refund
 
 log = logging.getLogger(__name__)
@@ -359,7 +359,8 @@ def _pending_or_made(payment: Payment) -> int:
 
 def _make_refund(payment: Payment, amount: int, *, reason: str, actor) -> Refund:
     """Record a refund. Card: pending until Stripe answers (sent after
-    commit). Offline money: handed back, so it is made at once."""
+    commit). Offline money: handed back, so it is made at once. As in
+    payments.services, `refunded_pence` counts pending and made refunds."""
     card = payment.method == Payment.Method.CARD
     refund = Refund.objects.create(
         payment=payment,
@@ -368,9 +369,8 @@ def _make_refund(payment: Payment, amount: int, *, reason: str, actor) -> Refund
         status=Refund.Status.PENDING if card else Refund.Status.SUCCEEDED,
         created_by=actor,
     )
-    if not card:
-        payment.refunded_pence += amount
-        payment.save(update_fields=["refunded_pence", "updated_at"])
+    payment.refunded_pence += amount
+    payment.save(update_fields=["refunded_pence", "updated_at"])
     audit_record(
         actor=actor,
         action="refund.requested" if card else "refund.recorded",
@@ -404,31 +404,8 @@ def refund_send(*, refund_id: int) -> Refund:
     except gateway.GatewayError:
         log.warning("Refund %s not sent to Stripe; it stays pending", refund.pk)
         return refund
-    return _refund_answered(refund.pk, made)
-
-
-@transaction.atomic
-def _refund_answered(refund_id: int, made: gateway.StripeRefund) -> Refund:
-    refund = Refund.objects.select_for_update().get(pk=refund_id)
-    if refund.status != Refund.Status.PENDING:
-        return refund  # the webhook got here first
-    before = refund.status
-    refund.stripe_refund_id = made.id
-    if made.status == "succeeded":
-        refund.status = Refund.Status.SUCCEEDED
-        payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
-        payment.refunded_pence += refund.amount_pence
-        payment.save(update_fields=["refunded_pence", "updated_at"])
-    elif made.status in ("failed", "canceled"):
-        refund.status = Refund.Status.FAILED
-    refund.save(update_fields=["stripe_refund_id", "status", "updated_at"])
-    audit_record(
-        actor=None,
-        action="refund.sent",
-        obj=refund,
-        reason=f"Stripe refund {made.id}",
-        changes={"status": [before, refund.status]},
-    )
+    services.refund_mark_sent(refund=refund, stripe_refund=made)
+    refund.refresh_from_db()
     return refund
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments import views, webhooks
+from payments import views, views_checkout, webhooks
 
 app_name = "payments"
 urlpatterns = [
@@ -17,4 +17,26 @@ urlpatterns = [
     path("income/", views.income, name="income"),
     path("income/invoices.csv", views.income_csv, name="income-csv"),
     path("income/build/", views.income_build, name="income-build"),
+    # Paid activity places (payments/views_checkout.py)
+    path("checkout/<int:signup_id>/", views_checkout.checkout, name="checkout"),
+    path(
+        "checkout/<int:signup_id>/done/",
+        views_checkout.checkout_done,
+        name="checkout-done",
+    ),
+    path(
+        "sign-ups/<int:signup_id>/",
+        views_checkout.signup_money,
+        name="signup-money",
+    ),
+    path(
+        "sign-ups/<int:signup_id>/record-payment/",
+        views_checkout.signup_record_payment,
+        name="signup-record-payment",
+    ),
+    path(
+        "sign-ups/<int:signup_id>/refund/",
+        views_checkout.signup_refund,
+        name="signup-refund",
+    ),
 ]

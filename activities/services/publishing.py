@@ -37,6 +37,11 @@ EDITABLE_FIELDS = (
     "accessibility_info",
     "what_to_bring",
     "languages",
+    "price_pence",
+    "price_basis",
+    "price_covers",
+    "free_for_eligible",
+    "refund_days_before",
 )
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from activities import selectors, services
+from activities import pricing, selectors, services
 from activities.forms import FilterForm, SignUpForm
 from hub.throttles import throttled
 from hub.views_base import submit
@@ -57,6 +57,8 @@ def _detail_context(request, activity, sessions, form=None) -> dict:
         "sessions": sessions,
         "upcoming": upcoming,
         "places_left": selectors.places_left(activity),
+        "price_text": pricing.describe(activity),
+        "refund_text": pricing.describe_refunds(activity),
         "household": household,
         "form": form,
     }
@@ -90,6 +92,8 @@ def signup_create(request, activity_id: int):
     )
     if done:
         messages.success(request, done.value.message)
+        if done.value.signup.status == "awaiting_payment":
+            return redirect("payments:checkout", done.value.signup.pk)
         return redirect("activities:household")
     context = _detail_context(request, activity, sessions, form)
     return render(request, "activities/activity_detail.html", context, status=400)

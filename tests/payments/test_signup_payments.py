@@ -496,3 +496,63 @@ def test_money_is_visible_to_the_family_partner_and_manager_only(
     for user in (other_partner_user, other_manager, outsider):
         with pytest.raises(NotFound):
             signup_payments.signup_for_money(signup_id=signup.pk, user=user)
+
+
+# Through the real webhook endpoint (payments/webhooks.py) --------------------
+
+
+def test_the_signed_webhook_confirms_a_paid_place_once(
+    paid,
+    stripe_on,
+    client,
+    stripe_webhook,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from tests.payments.conftest import event, intent_payload
+
+    signup = sign(paid, *family(children=1)).signup
+    checkout = signup_payments.signup_pay_intent(
+        signup=signup, actor=signup.household.user
+    )
+    intent = gateway.confirm_intent_for_tests(checkout.payment.stripe_payment_intent_id)
+    body = event(
+        "payment_intent.succeeded",
+        intent_payload(intent.id, amount=500, kind="signup", object_id=signup.pk),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):  # delivered three times
+            assert stripe_webhook(client, body).status_code == 200
+    signup.refresh_from_db()
+    assert signup.status == Status.CONFIRMED
+    assert [m.subject for m in mailoutbox] == [
+        "Paid: your place is booked: Cook and eat"
+    ]
+    assert AuditEntry.objects.filter(action="signup.paid").count() == 1
+
+
+def test_the_refund_webhook_after_our_own_answer_changes_nothing(
+    paid, stripe_on, client, stripe_webhook, manager, django_capture_on_commit_callbacks
+):
+    from tests.payments.conftest import event
+
+    signup = _paid_signup(paid)
+    with django_capture_on_commit_callbacks(execute=True):
+        [refund] = signup_payments.signup_refund(
+            signup=signup, amount_pence=300, reason="Missed a week", actor=manager
+        )
+    refund.refresh_from_db()
+    payment = refund.payment
+    obj = {
+        "id": refund.stripe_refund_id,
+        "object": "refund",
+        "amount": 300,
+        "currency": "gbp",
+        "status": "succeeded",
+        "payment_intent": payment.stripe_payment_intent_id,
+    }
+    for _ in range(2):
+        assert stripe_webhook(client, event("refund.updated", obj)).status_code == 200
+    payment.refresh_from_db()
+    assert payment.refunded_pence == 300
+    assert Refund.objects.count() == 1
