@@ -221,9 +221,6 @@ class ActivityForm(HubModelForm):
         return [int(pk) for pk in self.cleaned_data["slot_ids"]] or None
 
     def clean_price_pence(self) -> int:
-        return int(self.cleaned_data["price_pence"] * 100)  # two places: exact
-
-    def clean_price_pence(self) -> int:
         pounds = self.cleaned_data["price_pence"] or Decimal("0")
         return int(pounds * 100)  # two places: exact
 
