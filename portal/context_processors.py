@@ -20,7 +20,7 @@ from partners.rules import partner_ids_for
 STAFF_LINKS = [
     ("Dashboard", "portal:dashboard", "hub.view_dashboard"),
     ("Room requests", "bookings:queue", "bookings.view_queue"),
-    ("Partner reviews", "partners:review", "partners.review_partners"),
+    ("Partners", "partners:review", "partners.review_partners"),
     ("Income", "payments:income", "payments.view_income"),
     ("Reports", "reports:list", "reports.view_reports"),
 ]
@@ -80,7 +80,7 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None) or AnonymousUser()
     links = [
         _link("Activities", "activities:list"),
-        _link("Schools and rooms", "hub:site-list"),
+        _link("Schools", "hub:site-list"),
     ]
     if user.is_authenticated:
         links += _signed_in_links(user)

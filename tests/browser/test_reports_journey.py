@@ -9,7 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from hub.models import Site
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    open_nav,
+    sign_in,
+)
 
 SHOTS = os.environ.get("REPORT_SCREENSHOTS")  # a folder, to look at the pages
 

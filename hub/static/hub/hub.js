@@ -8,3 +8,24 @@ document.querySelector("[data-autofocus]")?.focus();
 for (const button of document.querySelectorAll("[data-print]")) {
   button.addEventListener("click", () => window.print());
 }
+
+// The Menu button on a phone: the navigation starts folded away and the
+// button says whether it is open (aria-expanded). Wider screens always show it.
+const navToggle = document.querySelector(".nav-toggle");
+const navList = document.getElementById("main-nav");
+if (navToggle && navList) {
+  const phone = window.matchMedia("(max-width: 640px)");
+  const fold = (open) => {
+    navToggle.setAttribute("aria-expanded", String(open));
+    navList.classList.toggle("is-collapsed", !open);
+  };
+  const fit = () => {
+    navToggle.hidden = !phone.matches;
+    fold(!phone.matches);
+  };
+  navToggle.addEventListener("click", () => {
+    fold(navToggle.getAttribute("aria-expanded") !== "true");
+  });
+  phone.addEventListener("change", fit);
+  fit();
+}
