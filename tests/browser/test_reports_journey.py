@@ -39,10 +39,8 @@ def test_a_manager_reads_the_report(browser, live_server, demo, viewport):
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, "manager1")
-    if viewport == DESKTOP:  # on a phone the menu is folded away
-        page.get_by_role("link", name="Reports").first.click()
-    else:
-        page.goto("/reports/")
+    open_nav(page)  # on a phone the menu is folded away behind "Menu"
+    page.get_by_role("link", name="Reports").first.click()
     assert_accessible(page)
     page.get_by_role("link", name=f"Impact report: {demo.name}").click()
     page.wait_for_load_state()
