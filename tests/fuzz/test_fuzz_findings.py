@@ -2,11 +2,19 @@
 
 import json
 
+import jsonschema
 import pytest
 from django.test import Client
+from drf_spectacular.extensions import OpenApiViewExtension
+from drf_spectacular.plumbing import OpenApiGeneratorExtension
+from jsonschema import FormatChecker
 from rest_framework.test import APIClient
 
-from tests.activities.factories import approved_booking, make_activity
+from hub.api_schema import load_extensions
+from hub.input_limits import TIME_PATTERN
+from tests.activities.factories import approved_booking, family, make_activity
+from tests.api.openapi import assert_matches_schema, to_json_schema
+from tests.fuzz import live_hooks
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +62,54 @@ def test_a_sign_up_window_in_year_11_is_refused_not_written_with_an_lmt_offset(
     assert "2000" in response.json()["error"]["fields"]["signup_opens_at"][0]
     activity.refresh_from_db()
     assert activity.signup_opens_at is None or activity.signup_opens_at.year >= 2000
+
+
+# The hand-run fuzz of 2026-11-30 (docs/security.md, "Fuzzing"): a live
+# production-mode server (gunicorn gthread workers, PostgreSQL).
+
+
+def test_a_household_without_an_email_matches_the_published_schema():
+    """The stored "" is documented as "an email, or empty" (hub.api_schema),
+    not as `format: email`, which "" breaks."""
+    household, _ = family(email="")
+    client = APIClient()
+    client.force_authenticate(household.user)
+    response = client.get("/api/v1/households/me/")
+    assert response.json()["email"] == ""
+    schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)
+    assert_matches_schema(schema, "get", "/api/v1/households/me/", response)
+    # With a checker for which "" is no email, as schemathesis's is.
+    email = to_json_schema(schema["components"]["schemas"]["HouseholdOutput"])
+    email = email["properties"]["email"]
+    strict = jsonschema.Draft202012Validator(email, format_checker=FormatChecker())
+    assert strict.is_valid("")
+    assert strict.is_valid("ann@example.org")
+    assert not strict.is_valid("not an email")
+
+
+def test_every_schema_extension_target_is_imported_before_any_request():
+    """drf-spectacular imported them on first use, racing between threads:
+    a fresh gthread worker answered two concurrent /api/schema/ with a 500."""
+    lazy = [
+        extension.__name__
+        for base in OpenApiGeneratorExtension.__subclasses__()
+        for extension in base._registry
+        if isinstance(extension.target_class, str)
+    ]
+    assert lazy == []
+
+
+def test_an_extension_for_a_package_that_is_not_installed_loads_quietly():
+    class _Missing(OpenApiViewExtension):
+        target_class = "not_installed_package.views.View"
+
+    try:
+        load_extensions()
+        assert _Missing.target_class is None
+    finally:
+        OpenApiViewExtension._registry.remove(_Missing)
+
+
+def test_the_live_fuzz_reads_times_as_the_schema_states_them():
+    assert live_hooks.TIME_PATTERN == TIME_PATTERN
+    assert live_hooks._is_time("18:30") and not live_hooks._is_time("18:30+01:00")
