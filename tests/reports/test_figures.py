@@ -61,3 +61,13 @@ def test_the_world_has_something_to_count(world, autumn):
     assert total["referrals_attended"] >= 1
     assert total["free_value"] > 0
     assert 0 < total["hours_let"] < total["hours_open"]
+
+
+def test_a_link_worker_counts_only_their_own_referrals(world, autumn):
+    """Four of theirs in the period (one was made in August; the other link
+    worker's is not theirs)."""
+    _, total = impact_figures(
+        scope=_scope(world, "referrals"), period=autumn, by="site"
+    )
+    assert total["referrals"] == 4
+    assert total["hours_let"] is None  # no room figures for referrals

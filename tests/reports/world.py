@@ -54,7 +54,7 @@ class ReportWorld:
         self._people()
         plan = [
             (self.p1, rooms[0], london(2026, 9, 15, 18), 6, "cooking", "series", 12),
-            (self.p2, rooms[0], london(2026, 10, 6, 16), 5, "sport", "session", 8),
+            (self.p2, rooms[0], london(2026, 10, 6, 15), 5, "sport", "session", 8),
             (
                 self.p1,
                 rooms[1],
