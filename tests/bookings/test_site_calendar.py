@@ -65,7 +65,7 @@ def test_the_week_shows_who_has_which_room_and_pending_in_words(
     response = client.get(url(site, view="week", day="2026-10-14"))
     assert response.status_code == 200
     page = text(response)
-    assert "Week: week of 12 October 2026" in page
+    assert "Week of 12 October 2026. Times are local" in page
     assert "18:00 to 20:00: Family cooking Family Action Leeds" in page
     assert "Pending 16:00 to 18:00: Parent coffee morning" in page
     assert "Declined idea" not in page
@@ -81,7 +81,7 @@ def test_the_day_view_has_an_hour_a_row_at_local_time_after_the_clock_change(
 ):
     client.force_login(manager)
     page = text(client.get(url(site, view="day", day="2026-10-27")))  # GMT again
-    assert "Day: Tuesday 27 October 2026" in page
+    assert "Tuesday 27 October 2026. Times are local" in page
     assert "18:00 18:00 to 20:00: Family cooking" in page  # the 18:00 row
     assert "15:00" in page and "21:00" in page  # opening hours 15:30 to 21:30
 
@@ -90,7 +90,7 @@ def test_the_month_view_and_its_navigation(client, site, manager, lettings):
     client.force_login(manager)
     response = client.get(url(site, view="month", day="2026-10-20"))
     page = text(response)
-    assert "Month: October 2026" in page
+    assert "October 2026. Times are local" in page
     assert "4 booked dates in this month" in page  # 13, 20, 27 Oct and the 14th
     html = response.content.decode()
     assert "?view=month&amp;day=2026-09-01" in html  # previous month
@@ -120,7 +120,9 @@ def test_periods():
 def test_a_bad_view_or_date_shows_this_week(client, site, manager, lettings):
     client.force_login(manager)
     page = text(client.get(url(site, view="year", day="not-a-date")))
-    assert "Week: week of 31 August 2026" in page  # today is 1 September 2026
+    assert (
+        "Week of 31 August 2026. Times are local" in page
+    )  # today is 1 September 2026
 
 
 @pytest.mark.parametrize(
