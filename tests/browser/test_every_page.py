@@ -90,11 +90,14 @@ def _pages() -> dict[str, list[str]]:
             "/reports/",
             f"/reports/site-{site.pk}/",
             f"/reports/site-{site.pk}/termly-return/",
+            "/calendars/",
+            f"/calendars/sites/{site.slug}/import/",
         ],
         "caretaker1": [
             "/start/",
             f"/bookings/sites/{site.pk}/sheet/",
             f"/bookings/sites/{site.pk}/calendar/",
+            "/calendars/",
         ],
         "partner1": [
             "/start/",
@@ -110,11 +113,13 @@ def _pages() -> dict[str, list[str]]:
             *partner_invoice,
             *registers,
             *partner_report,
+            "/calendars/",
         ],
         "family01": [
             "/start/",
             "/activities/household/",
             "/activities/household/edit/",
+            "/calendars/",
         ],
         "linkworker": [
             "/start/",
