@@ -23,12 +23,11 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, StrIndex, Substr, Upper
+from django.db.models.functions import StrIndex, Substr, Upper
 from django.utils import timezone
 
 from activities.models import (
@@ -268,27 +267,35 @@ def _signups(scope):
 def _places_taken(counter, scope, start, end):
     """Confirmed places per delivered session: a whole-series sign-up holds its
     places at every session of the activity that ran, a single-session one at
-    its own if it ran. One pass over the sign-ups."""
-    ran = (
+    its own if it ran. Two queries: sessions that ran per activity, and places
+    per (row, activity), multiplied here."""
+    ran = dict(
         Session.objects.filter(
-            delivered("", start, end), activity_id=OuterRef("activity_id")
+            delivered("", start, end), scope.activity_filter("activity__")
         )
-        .order_by()
         .values("activity_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("activity_id", "n")
+        .order_by()
     )
-    times = Case(
-        When(session__isnull=True, then=Coalesce(Subquery(ran), 0)),
-        When(delivered("session__", start, end), then=Value(1)),
-        default=Value(0),
-    )
-    ran_any = Session.objects.filter(delivered("", start, end)).values("activity_id")
     signups = _signups(scope).filter(
-        Q(session__isnull=True, activity_id__in=ran_any)
+        Q(session__isnull=True, activity_id__in=list(ran))
         | delivered("session__", start, end)
     )
-    counter.add(signups, SIGNUP, {"places_taken": Sum(F("places") * times)})
+    group = group_by(counter.by, SIGNUP)
+    places = {
+        "series": Sum("places", filter=Q(session__isnull=True)),
+        "single": Sum("places", filter=Q(session__isnull=False)),
+    }
+    rows = signups.values(**group, a=F("activity_id")).annotate(**places).order_by()
+    total = 0
+    for row in rows:
+        taken = (row["series"] or 0) * ran.get(row["a"], 0) + (row["single"] or 0)
+        values = counter.rows[counter._key(row)]
+        values["places_taken"] = values.get("places_taken", 0) + taken
+        total += taken
+    counter.total["places_taken"] = total
+    counter.applies.add("places_taken")
 
 
 def _attended(scope, start, end):
@@ -329,7 +336,8 @@ HOUSEHOLD_FIGURES = [
 
 def _attendance(counter, scope, start, end):
     """Two passes over the marks: per row group, and for the total (a household
-    may be in several groups, so the total is not the rows' sum)."""
+    may be in several schools, partners or types, so the total is not the
+    rows' sum; by area it is, and one pass does)."""
     marks = _attended(scope, start, end)
     household = {"hh": F("member__household_id")}
     group = group_by(counter.by, ATTENDANCE)
@@ -340,11 +348,15 @@ def _attendance(counter, scope, start, end):
         values = row[2:] if labelled else row[1:]
         for (name, _), value in zip(HOUSEHOLD_FIGURES, values, strict=True):
             counter.rows[key][name] = value or 0
-    overall = marks.values(**household).annotate(**PER_HOUSEHOLD).order_by()
-    for (name, _), value in zip(
-        HOUSEHOLD_FIGURES, _per_group(overall, None)[0][1:], strict=True
-    ):
-        counter.total[name] = value or 0
+    if counter.by == "area":  # each household is in one district: rows add up
+        for name, _ in HOUSEHOLD_FIGURES:
+            counter.total[name] = sum(r.get(name, 0) for r in counter.rows.values())
+    else:
+        overall = marks.values(**household).annotate(**PER_HOUSEHOLD).order_by()
+        for (name, _), value in zip(
+            HOUSEHOLD_FIGURES, _per_group(overall, None)[0][1:], strict=True
+        ):
+            counter.total[name] = value or 0
     counter.applies.update(name for name, _ in HOUSEHOLD_FIGURES)
     _walk_ins(counter, scope, start, end)
 
