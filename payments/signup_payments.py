@@ -499,12 +499,16 @@ def _check_amount(amount: int, balance: int) -> None:
 
 @receiver(signals.signup_ended, dispatch_uid="payments.signup_ended")
 def on_signup_ended(sender, *, signup: SignUp, actor, previous: str, **kwargs) -> None:
-    """Cancel open card intents (after commit), and when a family cancels a
-    paid, confirmed place refund what the activity's policy allows."""
+    """Cancel open card intents (after commit); when the organiser cancels,
+    refund everything paid; when a family cancels a paid, confirmed place,
+    refund what the activity's policy allows."""
     for payment in Payment.objects.filter(
         signup=signup, method=Payment.Method.CARD, status=Payment.Status.PENDING
     ):
         transaction.on_commit(lambda p=payment: _cancel_intent(p))
+    if kwargs.get("by_organiser"):
+        _refund_all(signup, "the activity or its session was cancelled")
+        return
     if previous != Status.CONFIRMED or signup.status != Status.CANCELLED:
         return
     money = signup_money(signup)
@@ -525,6 +529,19 @@ def on_signup_ended(sender, *, signup: SignUp, actor, previous: str, **kwargs) -
             "Refund",
             f"You cancelled in time for a full refund: we are refunding "
             f"{format_pence(amount)}. Card refunds take 5 to 10 days to arrive.",
+        )
+
+
+def _refund_all(signup: SignUp, why: str) -> None:
+    """Everything paid goes back when the organiser or the school cancels."""
+    amount = signup_money(signup).refundable_pence
+    if amount:
+        _refund_up_to(signup, amount, reason=f"Automatic: {why}.", actor=None)
+        _notify(
+            signup,
+            "Refund",
+            f"Because {why}, we are refunding everything you paid: "
+            f"{format_pence(amount)}.",
         )
 
 

@@ -7,7 +7,7 @@ writes one audit entry per object it changes, in its own transaction.
 from django.db import transaction
 from django.utils import timezone
 
-from activities import tasks
+from activities import signals, tasks
 from activities.errors import DomainError, StateError
 from activities.models import (
     ACTIVE_SIGNUP_STATUSES,
@@ -288,6 +288,15 @@ def _cancel_signups(signups, *, actor, reason: str) -> list[int]:
             objs=[s for s in rows if s.status == status],
             reason=reason,
             changes={"status": [status, "cancelled"]},
+        )
+    for signup in rows:  # payments refunds what was paid, in this transaction
+        previous, signup.status = signup.status, SignUp.Status.CANCELLED
+        signals.signup_ended.send(
+            sender=SignUp,
+            signup=signup,
+            actor=actor,
+            previous=previous,
+            by_organiser=True,
         )
     return [s.pk for s in rows]
 

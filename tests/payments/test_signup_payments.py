@@ -556,3 +556,23 @@ def test_the_refund_webhook_after_our_own_answer_changes_nothing(
     payment.refresh_from_db()
     assert payment.refunded_pence == 300
     assert Refund.objects.count() == 1
+
+
+def test_when_the_organiser_cancels_everything_paid_is_refunded(
+    paid,
+    stripe_on,
+    partner_user,
+    time_machine,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from activities.services import activity_cancel
+
+    _paid_signup(paid)
+    time_machine.move_to(dt.datetime(2026, 10, 12, 9, 0, tzinfo=dt.UTC), tick=False)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_cancel(activity=paid, cancelled_by=partner_user, reason="Leader ill")
+    [refund] = Refund.objects.all()  # too late for the policy, but not our doing
+    assert (refund.amount_pence, refund.status) == (1000, Refund.Status.SUCCEEDED)
+    assert any("refunding everything you paid: £10.00" in m.body for m in mailoutbox)
