@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_POST, require_safe
 
+from activities.models import SignUp
+from activities.notifications import signup_ics, signup_sessions
 from calendars import importing, selectors, services
 from calendars.feeds import feed_build
 from calendars.forms import ImportConfirmForm, ImportUploadForm
@@ -133,3 +135,25 @@ def dates_import_confirm(request, slug: str):
     for error in form.errors.get("token", []) + form.errors.get("__all__", []):
         messages.error(request, error)
     return redirect("calendars:dates-import", slug=site.slug)
+
+
+@login_required
+@require_safe
+def signup_calendar(request, signup_id: int):
+    """The "Add to calendar" file of one sign-up: its coming sessions as an .ics file
+    (the same file the confirmation email attaches), for the family only."""
+    signup = (
+        SignUp.objects.select_related(
+            "household", "activity__booking__room__site", "activity__partner", "session"
+        )
+        .filter(pk=signup_id, status=SignUp.Status.CONFIRMED)
+        .first()
+    )
+    if signup is None or not request.user.has_perm(
+        "calendars.subscribe_family", signup.household
+    ):
+        raise Http404("No such sign-up.")
+    body = signup_ics(signup, signup_sessions(signup))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="signup-{signup.pk}.ics"'
+    return response

@@ -4,6 +4,7 @@ calendar" in the emails."""
 
 import pytest
 from django.core import mail
+from icalendar import Calendar
 from rest_framework.test import APIClient
 
 from activities import services as activity_services
@@ -138,3 +139,25 @@ def request_booking_email(room, partner, partner_user):
         ),
         expected_attendees=12,
     )
+
+
+def test_the_family_page_has_add_to_calendar_for_each_place(
+    client, family_user, outsider
+):
+    activity = make_activity()
+    household = family_user.household
+    signup = activity_services.signup_create(
+        household=household,
+        activity=activity,
+        members=list(household.members.all()),
+        created_by=family_user,
+    ).signup
+    client.force_login(family_user)
+    url = f"/calendars/signups/{signup.pk}.ics"
+    assert url in client.get("/activities/household/").content.decode()
+    response = client.get(url)
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    events = Calendar.from_ical(response.content).events
+    assert len(events) == activity.sessions.count()
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
