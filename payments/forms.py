@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from hub.forms_base import HubForm
-from payments.models import Payment
+from payments.models import Payment, SiteBilling
 
 OFFLINE_CHOICES = [
     (Payment.Method.BANK_TRANSFER, "Bank transfer"),
@@ -87,3 +87,59 @@ class IncomeFilterForm(HubForm):
             raise forms.ValidationError(
                 "Enter the month as year and month, like 2026-10."
             ) from None
+
+
+class BillingForm(HubForm):
+    frequency = forms.ChoiceField(
+        label="Invoices", choices=SiteBilling.Frequency.choices
+    )
+    vat_percent = forms.DecimalField(
+        label="VAT rate, per cent",
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+        help_text="0 if the school does not charge VAT on lettings; 20 for 20%.",
+    )
+    vat_number = forms.CharField(label="VAT number", max_length=20, required=False)
+    payment_terms_days = forms.IntegerField(
+        label="Days to pay", min_value=0, max_value=365
+    )
+    cancellation_window_hours = forms.IntegerField(
+        label="Late cancellation window, in hours",
+        min_value=0,
+        max_value=24 * 90,
+        help_text="A date cancelled less than this long before it starts is "
+        "still charged.",
+    )
+    cancellation_charge_percent = forms.IntegerField(
+        label="Late cancellation charge, per cent of the price",
+        min_value=0,
+        max_value=100,
+    )
+    remittance_details = forms.CharField(
+        label="How to pay (shown on invoices)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def for_billing(cls, billing: SiteBilling, data=None):
+        initial = {
+            name: getattr(billing, name)
+            for name in cls.base_fields
+            if name != "vat_percent"
+        }
+        initial["vat_percent"] = Decimal(billing.vat_rate_bp) / 100
+        return cls(data, initial=initial)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["vat_rate_bp"] = int((data.pop("vat_percent") * 100).to_integral_value())
+        return data
+
+    def add_domain_error(self, exc) -> None:
+        if exc.field == "vat_rate_bp":
+            exc.field = "vat_percent"
+        super().add_domain_error(exc)

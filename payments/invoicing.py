@@ -494,3 +494,37 @@ def invoices_mark_overdue() -> list[int]:
             )
             changed.append(invoice.pk)
     return changed
+
+
+# --- Billing settings ----------------------------------------------------------
+
+BILLING_FIELDS = (
+    "frequency",
+    "vat_rate_bp",
+    "vat_number",
+    "payment_terms_days",
+    "cancellation_window_hours",
+    "cancellation_charge_percent",
+    "remittance_details",
+)
+
+
+@transaction.atomic
+def site_billing_update(*, actor, site: Site, **values) -> SiteBilling:
+    """Change how `site` bills room hire (business manager). Applies to drafts
+    built or issued from now on; issued invoices keep their VAT rate."""
+    require_perm(actor, "payments.change_billing", site)
+    billing, _ = SiteBilling.objects.select_for_update().get_or_create(site=site)
+    before = snapshot(billing, BILLING_FIELDS)
+    for name in BILLING_FIELDS:
+        if name in values:
+            setattr(billing, name, values[name])
+    billing.save()
+    audit_record(
+        actor=actor,
+        action="site_billing.changed",
+        obj=billing,
+        changes=diff(before, snapshot(billing, BILLING_FIELDS)),
+        site_id=site.pk,
+    )
+    return billing

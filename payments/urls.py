@@ -17,6 +17,7 @@ urlpatterns = [
     path("income/", views.income, name="income"),
     path("income/invoices.csv", views.income_csv, name="income-csv"),
     path("income/build/", views.income_build, name="income-build"),
+    path("sites/<int:site_id>/billing/", views.site_billing, name="site-billing"),
     # Paid activity places (payments/views_checkout.py)
     path("checkout/<int:signup_id>/", views_checkout.checkout, name="checkout"),
     path(

@@ -11,15 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hub.audit import audit_history_for
+from hub.models import Site
 from hub.views_base import act, submit
 from payments import gateway, invoicing, selectors, services
-from payments.forms import IncomeFilterForm, RecordPaymentForm, VoidForm
+from payments.forms import BillingForm, IncomeFilterForm, RecordPaymentForm, VoidForm
 from payments.models import Invoice
 
 
@@ -291,3 +292,31 @@ def income_build(request):
             f"{count} draft invoice{'s' if count != 1 else ''} built or updated.",
         )
     return redirect(reverse("payments:income") + f"?site={site.pk}&month={month:%Y-%m}")
+
+
+@login_required
+def site_billing(request, site_id: int):
+    """A school's invoicing settings: monthly or per booking, VAT, days to
+    pay, the late-cancellation policy, how to pay (business managers)."""
+    site = get_object_or_404(Site, pk=site_id)
+    _require(request.user, "payments.change_billing", site)
+    billing = invoicing.billing_for(site)
+    form = BillingForm.for_billing(
+        billing, request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: invoicing.site_billing_update(
+                actor=request.user, site=site, **form.service_kwargs()
+            ),
+        )
+        if done:
+            messages.success(request, "Invoicing settings saved.")
+            return redirect(reverse("payments:income") + f"?site={site.pk}")
+    return render(
+        request,
+        "payments/site_billing.html",
+        {"form": form, "site": site},
+        status=400 if form.is_bound else 200,
+    )

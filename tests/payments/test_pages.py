@@ -274,3 +274,53 @@ def test_pages_run_a_fixed_number_of_queries(
         assert client.get(income_url(site)).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(detail(invoice)).status_code == 200
+
+
+# --- Invoicing settings ------------------------------------------------------
+
+
+def billing_url(site) -> str:
+    return reverse("payments:site-billing", args=[site.pk])
+
+
+BILLING = {
+    "frequency": "per_booking",
+    "vat_percent": "20",
+    "vat_number": "GB123456789",
+    "payment_terms_days": "14",
+    "cancellation_window_hours": "72",
+    "cancellation_charge_percent": "50",
+    "remittance_details": "Sort code 00-00-00",
+}
+
+
+def test_manager_sets_vat_and_policy(client, manager, site, hire, october):
+    from hub.models import AuditEntry
+    from payments.models import SiteBilling
+
+    client.force_login(manager)
+    assert client.get(billing_url(site)).status_code == 200
+    response = client.post(billing_url(site), BILLING)
+    assert response.status_code == 302
+    billing = SiteBilling.objects.get(site=site)
+    assert (billing.vat_rate_bp, billing.payment_terms_days) == (2000, 14)
+    assert billing.cancellation_charge_percent == 50
+    assert AuditEntry.objects.filter(action="site_billing.changed").count() == 1
+    (invoice,) = invoices_build_month(actor=None, site=site, month=october)
+    assert (invoice.booking_id, invoice.vat_pence) == (hire.pk, 3000)
+
+
+def test_billing_errors_name_the_field(client, manager, site):
+    client.force_login(manager)
+    response = client.post(billing_url(site), {**BILLING, "vat_percent": "120"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["vat_percent"]
+
+
+def test_only_the_sites_manager_changes_billing(
+    client, partner_user, other_manager, site
+):
+    for user in (partner_user, other_manager):
+        client.force_login(user)
+        assert client.get(billing_url(site)).status_code == 403
+        assert client.post(billing_url(site), BILLING).status_code == 403
