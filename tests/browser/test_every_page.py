@@ -86,6 +86,7 @@ def _pages() -> dict[str, list[str]]:
             f"/sites/{site.slug}/manage/dates/",
             f"/sites/{site.slug}/manage/rooms/new/",
             "/payments/income/",
+            f"/payments/sites/{site.pk}/billing/",
             *site_invoice,
             "/reports/",
             f"/reports/site-{site.pk}/",
