@@ -33,9 +33,9 @@ def _pence(pounds: Decimal) -> int:
     return int(pounds * 100)  # exact: two decimal places at most
 
 
-class _MoneyForm(HubForm):
-    amount = forms.DecimalField(
-        label="Amount, in pounds",
+def _amount(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
         min_value=Decimal("0.01"),
         max_value=Decimal("100000"),
         max_digits=8,
@@ -43,6 +43,8 @@ class _MoneyForm(HubForm):
         help_text="For example 5.00.",
     )
 
+
+class _MoneyForm(HubForm):
     def add_domain_error(self, exc) -> None:
         if exc.field == "amount_pence":
             exc.field = "amount"
@@ -50,6 +52,7 @@ class _MoneyForm(HubForm):
 
 
 class RecordForm(_MoneyForm):
+    amount = _amount("Amount received, in pounds")
     method = forms.ChoiceField(label="How it was paid", choices=OFFLINE_CHOICES)
     reference = forms.CharField(
         label="Reference (optional)",
@@ -60,6 +63,7 @@ class RecordForm(_MoneyForm):
 
 
 class RefundForm(_MoneyForm):
+    amount = _amount("Amount to refund, in pounds")
     reason = forms.CharField(
         label="Why you are refunding",
         max_length=500,
