@@ -29,3 +29,14 @@ if (navToggle && navList) {
   phone.addEventListener("change", fit);
   fit();
 }
+
+// A table too wide for the screen scrolls sideways inside its .table-wrap:
+// keyboard users must be able to reach it (focusable, named after its caption).
+for (const wrap of document.querySelectorAll(".table-wrap")) {
+  if (wrap.scrollWidth > wrap.clientWidth) {
+    const caption = wrap.querySelector("caption");
+    wrap.tabIndex = 0;
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+  }
+}
