@@ -30,18 +30,23 @@ def _new_secret(token: FeedToken) -> None:
 @transaction.atomic
 def feed_token_issue(*, actor, kind: str, target) -> FeedToken:
     """The actor's link to this feed: the existing one, or a new one (also if
-    the old one was revoked). One per person per feed."""
+    the old one was revoked). One per person per feed, also when two requests
+    ask at once (get_or_create re-reads the row the other one made)."""
     _check(actor, kind, target)
-    token = (
-        FeedToken.objects.select_for_update()
-        .filter(user=actor, kind=kind, target_id=target.pk)
-        .first()
+    fresh = FeedToken(user=actor, kind=kind, target_id=target.pk)
+    _new_secret(fresh)
+    token, created = FeedToken.objects.get_or_create(
+        user=actor,
+        kind=kind,
+        target_id=target.pk,
+        defaults={"nonce": fresh.nonce, "token_hash": fresh.token_hash},
     )
-    if token is not None and token.revoked_at is None:
-        return token
-    token = token or FeedToken(user=actor, kind=kind, target_id=target.pk)
-    _new_secret(token)
-    token.save()
+    if not created:
+        token = FeedToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            return token
+        _new_secret(token)
+        token.save(update_fields=["nonce", "token_hash", "revoked_at", "updated_at"])
     audit_record(
         actor=actor,
         action="feed_token.issued",
