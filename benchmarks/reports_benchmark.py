@@ -52,6 +52,11 @@ def parse_args():
     parser.add_argument("--activities", type=int, default=200)
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--attendance", type=int, default=1_000_000)
+    parser.add_argument(
+        "--work-mem",
+        default="",
+        help="PostgreSQL only: measure again with this work_mem (e.g. 64MB)",
+    )
     return parser.parse_args()
 
 
@@ -271,7 +276,7 @@ def generate_attendance(args, rng, households):
     )
 
 
-def measure():
+def measure(again=False):
     from django.contrib.auth import get_user_model
 
     from hub.models import StaffRole
@@ -281,7 +286,8 @@ def measure():
     from reports.termly import termly_return
 
     user = get_user_model().objects.get(username="bench")
-    StaffRole.objects.create(user=user, site_id=1, role="link_worker")
+    if not again:
+        StaffRole.objects.create(user=user, site_id=1, role="link_worker")
     period = school_year(2025)
     cases = [(f"impact all by {by}", "all", by) for by in DIMENSIONS]
     cases += [
@@ -331,6 +337,13 @@ def main():
             f"{len(households):,} households, generated in {time.perf_counter() - start:.0f} s"
         )
         measure()
+        if args.work_mem and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('work_mem', %s, false)", [args.work_mem]
+                )
+            print(f"-- again with work_mem = {args.work_mem}")
+            measure(again=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -340,13 +340,13 @@ def _attendance(counter, scope, start, end):
     rows' sum; by area it is, and one pass does)."""
     marks = _attended(scope, start, end)
     household = {"hh": F("member__household_id")}
-    group = group_by(counter.by, ATTENDANCE)
+    # Grouped by the key alone (the sort is narrower): the sessions' query has
+    # already named every school, partner or type that has marks.
+    group = {"g": group_by(counter.by, ATTENDANCE)["g"]}
     grouped = marks.values(**group, **household).annotate(**PER_HOUSEHOLD).order_by()
-    labelled = "gl" in group
-    for row in _per_group(grouped, "g", labelled=labelled):
-        key = counter._key({"g": row[0], **({"gl": row[1]} if labelled else {})})
-        values = row[2:] if labelled else row[1:]
-        for (name, _), value in zip(HOUSEHOLD_FIGURES, values, strict=True):
+    for row in _per_group(grouped, "g"):
+        key = counter._key({"g": row[0]})
+        for (name, _), value in zip(HOUSEHOLD_FIGURES, row[1:], strict=True):
             counter.rows[key][name] = value or 0
     if counter.by == "area":  # each household is in one district: rows add up
         for name, _ in HOUSEHOLD_FIGURES:
@@ -361,20 +361,15 @@ def _attendance(counter, scope, start, end):
     _walk_ins(counter, scope, start, end)
 
 
-def _per_group(qs, column: str | None, *, labelled: bool = False) -> list[tuple]:
+def _per_group(qs, column: str | None) -> list[tuple]:
     """HOUSEHOLD_FIGURES summed over the per-household rows of `qs`, per
-    `column` (with its label "gl" if `labelled`), or over all rows: one SQL
-    statement around the queryset's."""
+    `column` (or over all rows): one SQL statement around the queryset's."""
     sql, params = qs.query.sql_with_params()
     sums = ", ".join(expression for _, expression in HOUSEHOLD_FIGURES)
     if column is None:
         query = f"SELECT NULL, {sums} FROM ({sql}) AS h"
     else:
-        label = 'MAX(h."gl"), ' if labelled else ""
-        query = (
-            f'SELECT h."{column}", {label}{sums} FROM ({sql}) AS h '
-            f'GROUP BY h."{column}"'
-        )
+        query = f'SELECT h."{column}", {sums} FROM ({sql}) AS h GROUP BY h."{column}"'
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()
