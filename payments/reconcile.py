@@ -21,4 +21,9 @@ def reconcile_pending() -> dict:
         except GatewayError:
             outcome = "error"
         outcomes[outcome.split(";")[0]] += 1
+    # Sign-up refunds recorded while Stripe was away (payments.signup_payments).
+    from payments.signup_payments import refunds_send_pending
+
+    if sent := refunds_send_pending():
+        outcomes["sign-up refund sent"] += sent
     return dict(outcomes)

@@ -480,7 +480,9 @@ def test_refund_sent_when_stripe_was_away_is_retried(
     refund = signup_payments.refund_send(refund_id=refund.pk)
     assert refund.status == Refund.Status.PENDING
     settings.STRIPE_API_BASE = localstripe
-    assert signup_payments.refunds_send_pending() == 1
+    from payments.reconcile import reconcile_pending  # the hourly job
+
+    assert reconcile_pending() == {"sign-up refund sent": 1}
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED
 
