@@ -17,6 +17,8 @@ operation, the error statuses it can answer with the one error body
   (``ApiView.public = True``, or its permissions let anyone in),
 - 404 when the path has parameters, or the response is a page,
 - 409 for POST, PUT, PATCH and DELETE,
+- 413 for POST, PUT, PATCH and DELETE (a body over 1 MB: hub.request_limits
+  refuses it, for any API address, before the view reads it),
 - 429 (with ``Retry-After``) when the view has throttles (every view:
   hub.throttles),
 - any 4xx the view's ``@extend_schema(responses=...)`` names (its body is
@@ -59,6 +61,7 @@ ERROR_DESCRIPTIONS = {
     405: "This method is not allowed here.",
     409: "The object's state, or something it clashes with, does not allow "
     "this now; `details` lists what clashes.",
+    413: "The request body is over 1 MB.",
     415: "Send the body as application/json.",
     429: "Too many requests; `details` says how many seconds to wait.",
 }
@@ -229,7 +232,7 @@ class HubAutoSchema(AutoSchema):
         if paged or any(p["in"] == "path" for p in operation.get("parameters", [])):
             statuses.add(404)
         if self.method in WRITE_METHODS:
-            statuses.add(409)
+            statuses |= {409, 413}
         if self.view.get_throttles():
             statuses.add(429)
         statuses |= set(self._view_statuses("extra_error_statuses"))

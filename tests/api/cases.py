@@ -12,7 +12,8 @@ checks the error's `fields` names it. An unknown id in a body is a 400 on
 that field, not a 404 (404 is for the address).
 
 Every operation also gets a 429 case made for it by `contract` (its success
-call twice, with every throttle rate at one an hour).
+call twice, with every throttle rate at one an hour), and every write a 413
+case (its success call with a body over the API's 1 MB).
 A documented status that no request can produce is a lie in the schema: it is
 listed in `NOT_PRODUCIBLE` with the reason, and the contract test fails on it
 until the view drops it (``omit_error_statuses``, see hub.api_schema).
@@ -27,6 +28,7 @@ from activities.models import Activity, HouseholdMember
 from bookings.models import Booking
 from bookings.scheduling import Recurrence
 from bookings.services import When, booking_cancel, booking_request
+from hub.api_parsers import API_MAX_BODY_BYTES
 from hub.models import StaffRole
 from partners.models import Partner
 from tests.activities.factories import approved_booking, family, make_activity
@@ -90,9 +92,13 @@ def contract(operation: str):
         @wraps(function)
         def with_throttle(world):
             cases = function(world)
-            return cases | {
-                (429, "throttled"): replace(_first_success(cases), throttled=True)
-            }
+            success = _first_success(cases)
+            cases = cases | {(429, "throttled"): replace(success, throttled=True)}
+            if not operation.startswith("GET "):
+                padding = "x" * API_MAX_BODY_BYTES
+                body = {**(success.body or {}), "padding": padding}
+                cases[(413, "too large")] = replace(success, body=body)
+            return cases
 
         CASES[operation] = with_throttle
         return function

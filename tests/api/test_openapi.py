@@ -171,10 +171,10 @@ def test_error_statuses_follow_the_rules_and_the_view(schema):
         "429",
     ]
     patch = schema["paths"]["/things/{thing_id}/"]["patch"]["responses"]
-    assert sorted(patch) == ["200", "400", "401", "404", "409", "415", "429"]
+    assert sorted(patch) == ["200", "400", "401", "404", "409", "413", "415", "429"]
     assert "WWW-Authenticate" in patch["401"]["headers"]
     assert patch["429"]["headers"]["Retry-After"]["required"] is True
-    for status in ("400", "401", "404", "409", "415", "429"):
+    for status in ("400", "401", "404", "409", "413", "415", "429"):
         ref = patch[status]["content"]["application/json"]["schema"]["$ref"]
         assert ref == "#/components/schemas/Error"
     error = schema["components"]["schemas"]["Error"]["properties"]["error"]

@@ -10,6 +10,7 @@ from drf_spectacular.plumbing import OpenApiGeneratorExtension
 from jsonschema import FormatChecker
 from rest_framework.test import APIClient
 
+from hub.api_parsers import API_MAX_BODY_BYTES
 from hub.api_schema import load_extensions
 from hub.input_limits import TIME_PATTERN
 from tests.activities.factories import approved_booking, family, make_activity
@@ -113,3 +114,29 @@ def test_an_extension_for_a_package_that_is_not_installed_loads_quietly():
 def test_the_live_fuzz_reads_times_as_the_schema_states_them():
     assert live_hooks.TIME_PATTERN == TIME_PATTERN
     assert live_hooks._is_time("18:30") and not live_hooks._is_time("18:30+01:00")
+
+
+def test_every_write_documents_the_413_it_answers_to_a_body_over_1_mb(
+    partner_user, site
+):
+    """Found on the calendar import (POST .../calendar-import/preview/): the
+    answer was right, the schema did not list it."""
+    client = APIClient()
+    schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)
+    writes = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in {"post", "put", "patch", "delete"}
+        and "413" not in operation["responses"]
+    ]
+    assert writes == []
+    client.force_authenticate(partner_user)
+    body = {"padding": "x" * API_MAX_BODY_BYTES}
+    response = client.post(
+        f"/api/v1/sites/{site.pk}/calendar-import/preview/", body, format="json"
+    )
+    assert response.status_code == 413
+    assert_matches_schema(
+        schema, "post", "/api/v1/sites/{site_id}/calendar-import/preview/", response
+    )
