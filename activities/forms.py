@@ -109,6 +109,25 @@ class SignUpForm(HubForm):
             )
 
 
+class SignUpCancelForm(HubForm):
+    """Whose place to cancel: the page has one button per person (value: the
+    member's id) and one for everyone ("all", also what an empty POST means)."""
+
+    who = forms.CharField(required=False, max_length=20, label="Whose place")
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.pk): m for m in members}
+
+    def clean_who(self):
+        value = self.cleaned_data.get("who") or "all"
+        if value == "all":
+            return None
+        if value not in self.members:
+            raise forms.ValidationError("Choose someone in this sign-up, or everyone.")
+        return self.members[value]
+
+
 def _member_label(member: HouseholdMember) -> str:
     if member.kind == HouseholdMember.Kind.CHILD and member.date_of_birth:
         return f"{member.first_name} (child, born {member.date_of_birth:%-d %B %Y})"
@@ -146,7 +165,7 @@ class MemberForm(HubModelForm):
             "send_notes": "Special educational needs or disabilities (SEND)",
         }
         help_texts = {
-            "date_of_birth": "Needed for children, for example 2017-04-02.",
+            "date_of_birth": "Needed for children.",
             "medical_notes": "Only the organisation running an activity you sign "
             "this person up to can see this.",
         }

@@ -607,6 +607,35 @@ def signup_get(*, signup_id: int, user) -> SignUp:
     return signup
 
 
+def signup_get_own(*, signup_id: int, user) -> SignUp:
+    """One of the user's own household's sign-ups, with what its confirmation
+    page shows (place, members, sessions); NotFound for anyone else's."""
+    household = household_for_user(user=user)
+    signup = (
+        SignUp.objects.filter(household=household, pk=signup_id)
+        .select_related("household", "activity__booking__room__site", "session")
+        .prefetch_related("members")
+        .first()
+        if household
+        else None
+    )
+    if signup is None:
+        raise NotFound(f"No sign-up has id {signup_id}. Check the id.")
+    signup.dates = (
+        [signup.session]
+        if signup.session_id
+        else list(
+            signup.activity.sessions.filter(
+                status=Session.Status.SCHEDULED, ends_at__gt=timezone.now()
+            ).order_by("starts_at")
+        )
+    )
+    _attach_positions([signup] if signup.status == SignUp.Status.WAITLISTED else [])
+    if not hasattr(signup, "position"):
+        signup.position = None
+    return signup
+
+
 def referral_rows_for_link_worker(*, user) -> list[Referral]:
     """The link worker's referrals, each with the family's sign-ups to that
     activity as `own_signups` (for the referrals page)."""

@@ -21,16 +21,13 @@ urlpatterns = [
     ),
     path("household/data.json", family.household_export, name="household-export"),
     path("household/delete/", family.household_delete, name="household-delete"),
+    path("sign-ups/<int:signup_id>/", family.signup_detail, name="signup-detail"),
     path(
-        "sign-ups/<int:signup_id>/cancel/",
-        family.signup_change,
-        {"kind": "cancelled"},
-        name="signup-cancel",
+        "sign-ups/<int:signup_id>/cancel/", family.signup_cancel, name="signup-cancel"
     ),
     path(
         "sign-ups/<int:signup_id>/decline/",
-        family.signup_change,
-        {"kind": "declined"},
+        family.signup_decline,
         name="signup-decline",
     ),
     path("mine/", partner.activity_mine, name="mine"),

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "signup.promoted": "Sign-up moved off the waiting list",
     "signup.created": "Sign-up made",
     "signup.cancelled": "Sign-up cancelled",
+    "signup.member_removed": "One person's place cancelled",
     "signup.hold_expired": "Held place released: not paid in time",
     "signup.paid": "Place paid for and confirmed",
     "payment.card_started": "Card payment started",

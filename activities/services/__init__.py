@@ -35,6 +35,7 @@ from activities.services.signups import (
     SignUpResult,
     signup_cancel,
     signup_create,
+    signup_remove_member,
     waitlist_promote,
 )
 
@@ -62,6 +63,7 @@ __all__ = [
     "session_cancel",
     "sessions_cancel_for_slots",
     "signup_cancel",
+    "signup_remove_member",
     "signup_create",
     "waitlist_promote",
     "walk_in_add",

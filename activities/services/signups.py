@@ -324,6 +324,66 @@ def signup_cancel(
     return signup
 
 
+@transaction.atomic
+def signup_remove_member(
+    *, signup: SignUp, member: HouseholdMember, cancelled_by, reason: str = ""
+) -> SignUp:
+    """Cancel one person's place in a sign-up and keep the others'.
+
+    The sign-up takes one place fewer and whoever now fits on the waitlist is
+    promoted, in order. If `member` is the only person left, the whole sign-up
+    is cancelled (signup_cancel: a paid place is refunded per policy). A paid
+    sign-up for several people cannot lose one person here: its price and
+    refund are for the whole sign-up (docs/activities.md), so the family
+    cancels it all and signs up again."""
+    require_perm(
+        cancelled_by,
+        "activities.cancel_signup",
+        signup,
+        message="You can only change your own household's sign-ups.",
+    )
+    capacity.unit_lock(activity=signup.activity, session=signup.session)
+    holds_release_expired(activity=signup.activity, session=signup.session)
+    signup = SignUp.objects.select_related("household", "activity").get(pk=signup.pk)
+    if not signup.is_active:
+        raise StateError(
+            f"This sign-up is already {signup.get_status_display().lower()}."
+        )
+    members = list(signup.members.all())
+    if member.pk not in {m.pk for m in members}:
+        raise DomainError(
+            f"{member.first_name} is not in this sign-up. Choose someone who is.",
+            field="who",
+        )
+    if len(members) == 1:
+        return signup_cancel(signup=signup, cancelled_by=cancelled_by, reason=reason)
+    if signup.amount_pence > 0:
+        raise StateError(
+            "This is a paid place for several people: cancel the whole sign-up "
+            "(any refund follows the activity's policy) and sign up again for "
+            "the people still coming.",
+            field="who",
+        )
+    before = signup.places
+    signup.members.remove(member)
+    signup.places = before - 1
+    signup.save(update_fields=["places", "updated_at"])
+    audit_record(
+        actor=cancelled_by,
+        action="signup.member_removed",
+        obj=signup,
+        reason=reason or f"{member.first_name} no longer coming",
+        changes={"places": [before, signup.places], "member": [member.pk, None]},
+    )
+    if signup.status in capacity.HOLDING:
+        waitlist_promote(
+            activity=signup.activity,
+            session=signup.session,
+            reason=f"place freed by one person leaving sign-up #{signup.pk}",
+        )
+    return signup
+
+
 def _ended(kind: str) -> str:
     return "cancellation" if kind == Status.CANCELLED else "decline"
 

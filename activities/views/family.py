@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from activities import selectors, services
-from activities.forms import HouseholdForm, MemberForm
+from activities.forms import HouseholdForm, MemberForm, SignUpCancelForm
+from activities.models import SignUp
 from hub.views_base import act, submit
 
 
@@ -120,17 +121,80 @@ def member_remove(request, member_id: int):
 
 
 @login_required
+def signup_detail(request, signup_id: int):
+    """The confirmation page a family lands on after signing up: dates, place,
+    what to bring, who is coming, and Add to calendar."""
+    signup = selectors.signup_get_own(signup_id=signup_id, user=request.user)
+    site = signup.activity.booking.room.site
+    return render(
+        request,
+        "activities/signup_detail.html",
+        {"signup": signup, "site": site, "zone": site.zoneinfo},
+    )
+
+
+@login_required
+def signup_cancel(request, signup_id: int):
+    """Cancelling asks first, on its own page: everyone in the sign-up, or one
+    person. A POST without `who` cancels the whole sign-up."""
+    signup = selectors.signup_get_own(signup_id=signup_id, user=request.user)
+    members = list(signup.members.all())
+    form = SignUpCancelForm(
+        request.POST if request.method == "POST" else None, members=members
+    )
+    if request.method == "POST":
+        done = submit(form, lambda data: _cancel(request, signup, data["who"]))
+        if done:
+            messages.success(request, done.value)
+            return redirect("activities:household")
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "activities/signup_cancel.html",
+        {"signup": signup, "form": form, "members": members},
+        status=status,
+    )
+
+
+def _cancel(request, signup, who) -> str:
+    title = signup.activity.title
+    if who is None:
+        services.signup_cancel(signup=signup, cancelled_by=request.user)
+        return (
+            f"Your sign-up to {title} is cancelled. "
+            "The places are free for other families."
+        )
+    after = services.signup_remove_member(
+        signup=signup, member=who, cancelled_by=request.user
+    )
+    if after.status == SignUp.Status.CANCELLED:
+        return f"Your sign-up to {title} is cancelled. The place is free for other families."
+    return (
+        f"{who.first_name} is no longer signed up to {title}. "
+        f"{_names(after)} still signed up."
+    )
+
+
+def _names(signup) -> str:
+    names = [m.first_name for m in signup.members.all()]
+    joined = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    return f"{joined} {'are' if len(names) > 1 else 'is'}"
+
+
+@login_required
 @require_POST
-def signup_change(request, signup_id: int, kind: str):
-    """Cancel a sign-up, or decline a place offered from the waitlist."""
+def signup_decline(request, signup_id: int):
+    """Decline a place offered from the waitlist."""
     signup = selectors.signup_get(signup_id=signup_id, user=request.user)
     act(
         request,
         lambda: services.signup_cancel(
-            signup=signup, cancelled_by=request.user, kind=kind
+            signup=signup, cancelled_by=request.user, kind=SignUp.Status.DECLINED
         ),
-        success=f"Your sign-up to {signup.activity.title} is cancelled. "
-        "The places are free for other families.",
+        success=f"You have declined the place at {signup.activity.title}. "
+        "It is offered to the next family.",
     )
     return redirect("activities:household")
 

@@ -91,9 +91,9 @@ def signup_create(request, activity_id: int):
         ),
     )
     if done:
-        messages.success(request, done.value.message)
         if done.value.signup.status == "awaiting_payment":
+            messages.success(request, done.value.message)
             return redirect("payments:checkout", done.value.signup.pk)
-        return redirect("activities:household")
+        return redirect("activities:signup-detail", done.value.signup.pk)
     context = _detail_context(request, activity, sessions, form)
     return render(request, "activities/activity_detail.html", context, status=400)
