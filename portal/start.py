@@ -28,6 +28,10 @@ from hub.models import Site
 from hub.rules import site_ids_for
 from partners.rules import partner_ids_for
 from partners.selectors import document_warnings
+from payments.models import Invoice
+from payments.selectors import invoices_visible
+
+UNPAID = (Invoice.Status.ISSUED, Invoice.Status.PART_PAID, Invoice.Status.OVERDUE)
 
 ROWS = 5  # rows per list: the full page has the rest
 PARTNER_DAYS = 14  # a partner's "coming up" horizon
@@ -84,8 +88,19 @@ def _manager(user) -> Section:
             "pending_count": pending.count(),
             "warnings": document_warnings()[:ROWS],
             "today": [slot for slots in today.values() for slot in slots][:10],
+            **_money(invoices_visible(actor=user).filter(site_id__in=managed)),
         },
     )
+
+
+def _money(invoices) -> dict:
+    """Invoices still to be paid (oldest due first) and drafts to issue."""
+    unpaid = invoices.filter(kind=Invoice.Kind.INVOICE, status__in=UNPAID)
+    return {
+        "unpaid": list(unpaid.order_by("due_on", "pk")[:ROWS]),
+        "unpaid_count": unpaid.count(),
+        "drafts": invoices.filter(status=Invoice.Status.DRAFT).count(),
+    }
 
 
 def _caretaker(user) -> Section | None:
@@ -133,6 +148,7 @@ def _partner(user) -> Section:
             "requests": list(requests[:ROWS]),
             "warnings": warnings[:ROWS],
             "days": PARTNER_DAYS,
+            **_money(invoices_visible(actor=user).filter(partner_id__in=ids)),
         },
     )
 
@@ -163,7 +179,13 @@ def _family(household) -> Section:
     activities = {s.activity_id: s.activity for s in signups}
     for session in coming:
         session.activity = activities[session.activity_id]
-    awaiting = [s for s in signups if s.status == SignUp.Status.AWAITING_PAYMENT]
+    awaiting = [
+        s
+        for s in signups
+        if s.status == SignUp.Status.AWAITING_PAYMENT
+        and s.hold_expires_at
+        and s.hold_expires_at > now
+    ]
     near = activity_list_public()
     district = (household.postcode or "").split(" ")[0]
     if district:

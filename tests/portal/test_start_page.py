@@ -169,3 +169,54 @@ def test_the_start_page_costs_the_same_queries_with_more_data(
     few = queries_for(1)
     many = queries_for(8)
     assert many == few
+
+
+def _invoice(partner, site, status, number, balance, due):
+    from payments.models import Invoice
+
+    return Invoice.objects.create(
+        partner=partner,
+        site=site,
+        period_start=dt.date(2026, 9, 1),
+        period_end=dt.date(2026, 9, 30),
+        status=status,
+        subtotal_pence=balance,
+        total_pence=balance,
+        number=number,
+        series=number.split("-")[0],
+        sequence=int(number.split("-")[1]),
+        issued_on=dt.date(2026, 10, 1),
+        due_on=due,
+    )
+
+
+def test_manager_and_partner_see_invoices_still_to_be_paid(
+    client, manager, partner, partner_user, other_partner, site
+):
+    from payments.models import Invoice
+
+    _invoice(partner, site, Invoice.Status.OVERDUE, "HS-1", 12000, dt.date(2026, 10, 1))
+    _invoice(other_partner, site, Invoice.Status.PAID, "HS-2", 0, dt.date(2026, 10, 31))
+    html = _sections(client, manager)
+    assert "1 invoice not paid in full." in html
+    assert "HS-1</a>: £120.00 <strong>overdue</strong> since 1 October 2026" in html
+    assert "HS-2" not in html
+    client.logout()
+    html = _sections(client, partner_user)
+    assert "Invoices to pay" in html and "HS-1" in html
+
+
+def test_a_family_with_a_held_place_is_sent_to_pay_for_it(client):
+    household, members = family(children=1)
+    activity = make_activity(title="Holiday club", price_pence=500)
+    held = SignUp.objects.create(
+        household=household,
+        activity=activity,
+        places=1,
+        status=SignUp.Status.AWAITING_PAYMENT,
+        hold_expires_at=london(2026, 10, 13, 9, 15),
+        created_by=household.user,
+    )
+    html = _sections(client, household.user)
+    assert "held for you until 09:15" in html
+    assert f'href="/payments/checkout/{held.pk}/"' in html
