@@ -17,7 +17,8 @@ from payments.demo import seed_demo_payments
 from reports.demo import seed_demo_reports
 
 # After the hub's schools, staff and families: each app seeds its own data
-# through its own services, in dependency order.
+# through its own services, in dependency order. A step may return logins
+# worth printing.
 APP_STEPS = [
     (seed_demo_bookings, "Room bookings"),
     (seed_demo_activities, "Activities, households and sign-ups"),
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             bar.advance(task)
             for function, label in APP_STEPS:
                 bar.update(task, description=label)
-                function(progress=progress)
+                logins += function(progress=progress) or []
                 bar.advance(task)
             bar.update(task, description="Demo data ready")
         self._print_logins(console, logins)
