@@ -36,7 +36,32 @@ class Radios(forms.RadioSelect):
         return f"{id_}_{index or 0}" if id_ else id_
 
 
+WEEKDAYS = [
+    ("", "Any day"),
+    ("1", "Monday"),
+    ("2", "Tuesday"),
+    ("3", "Wednesday"),
+    ("4", "Thursday"),
+    ("5", "Friday"),
+    ("6", "Saturday"),
+    ("7", "Sunday"),
+]
+
+
 class FilterForm(HubForm):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        help_text="Words from the title or description, or who runs it.",
+    )
+    weekday = forms.TypedChoiceField(
+        required=False,
+        choices=WEEKDAYS,
+        coerce=int,
+        empty_value=None,
+        label="Day of the week",
+    )
     site = forms.ChoiceField(required=False, label="School")
     area = forms.ChoiceField(required=False, label="Area")
     category = forms.ChoiceField(

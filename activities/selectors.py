@@ -20,7 +20,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay
 from django.utils import timezone
 
 from activities.capacity import Places, holding_q
@@ -91,6 +91,8 @@ def places_left(activity: Activity) -> int:
 
 @dataclass(frozen=True)
 class ActivityFilters:
+    q: str = ""
+    weekday: int | None = None  # ISO: 1 Monday to 7 Sunday, site-local
     site: str = ""
     area: str = ""
     category: str = ""
@@ -137,10 +139,46 @@ def activity_list_public(
         qs = qs.filter(Q(max_age__isnull=True) | Q(max_age__gte=f.child_age))
     if f.free_only:
         qs = qs.filter(price_pence=0)
-    qs = _filter_dates(qs, *_date_range(f))
+    if f.q:
+        qs = _filter_text(qs, f.q)
+    qs = _next_matching(qs, f)
     if f.places_left:
         qs = _filter_places_left(qs)
-    return qs.order_by("next_start", "title")
+    return qs.order_by("next_match", "title")
+
+
+def _filter_text(qs, text: str):
+    """Every word in the title, the description or the partner's name."""
+    for word in text.split()[:10]:
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(partner__name__icontains=word)
+        )
+    return qs
+
+
+def _next_matching(qs, f: ActivityFilters):
+    """Annotate `next_match`, the next scheduled session inside the chosen
+    dates and day of the week (what the list shows as "Next:"), and keep only
+    activities that have one."""
+    date_from, date_to = _date_range(f)
+    sessions = Session.objects.filter(
+        activity=OuterRef("pk"),
+        status=Session.Status.SCHEDULED,
+        starts_at__gt=timezone.now(),
+    )
+    # Days are London days: sites of one deployment share a zone in practice.
+    site = Site(timezone="Europe/London")
+    if date_from:
+        sessions = sessions.filter(starts_at__gte=local_day_bounds(date_from, site)[0])
+    if date_to:
+        sessions = sessions.filter(starts_at__lt=local_day_bounds(date_to, site)[1])
+    if f.weekday:
+        day = ExtractIsoWeekDay("starts_at", tzinfo=site.zoneinfo)
+        sessions = sessions.annotate(day=day).filter(day=f.weekday)
+    first = sessions.order_by("starts_at").values("starts_at")[:1]
+    return qs.annotate(next_match=Subquery(first)).filter(next_match__isnull=False)
 
 
 def _filter_place(qs, f: ActivityFilters):
@@ -156,21 +194,6 @@ def _date_range(f: ActivityFilters) -> tuple[dt.date | None, dt.date | None]:
         today = timezone.localdate()
         return today, today + dt.timedelta(days=6 - today.weekday())
     return f.date_from, f.date_to
-
-
-def _filter_dates(qs, date_from, date_to):
-    if not (date_from or date_to):
-        return qs
-    sessions = Session.objects.filter(
-        activity=OuterRef("pk"), status=Session.Status.SCHEDULED
-    )
-    # Days are London days: sites of one deployment share a zone in practice.
-    site = Site(timezone="Europe/London")
-    if date_from:
-        sessions = sessions.filter(starts_at__gte=local_day_bounds(date_from, site)[0])
-    if date_to:
-        sessions = sessions.filter(starts_at__lt=local_day_bounds(date_to, site)[1])
-    return qs.filter(Exists(sessions.values("pk")))
 
 
 def _filter_places_left(qs):
@@ -373,6 +396,14 @@ def household_for_user(*, user) -> Household | None:
     if not user.is_authenticated:
         return None
     return Household.objects.filter(user=user, erased_at__isnull=True).first()
+
+
+def has_open_referral(*, activity: Activity, household: Household | None) -> bool:
+    if household is None:
+        return False
+    return Referral.objects.filter(
+        activity=activity, household=household, status=Referral.Status.OPEN
+    ).exists()
 
 
 def household_signups(*, household: Household) -> list[SignUp]:

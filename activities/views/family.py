@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from activities import selectors, services
@@ -81,7 +82,7 @@ def member_add(request):
             household=household, added_by=request.user, **data
         ),
     )
-    return _member_saved(request, form, done, member=None)
+    return _member_saved(request, form, done, member=None, back=_safe_next(request))
 
 
 @login_required
@@ -99,13 +100,30 @@ def member_edit(request, member_id: int):
     return _member_saved(request, form, done, member=member)
 
 
-def _member_saved(request, form, done, *, member):
+def _member_saved(request, form, done, *, member, back=None):
     if done:
+        if back:
+            messages.success(
+                request, f"{done.value.first_name} is saved. You can sign them up now."
+            )
+            return redirect(back)
         messages.success(request, f"{done.value.first_name} is saved.")
         return redirect("activities:household")
     return render(
-        request, "activities/member_form.html", {"form": form, "member": member}
+        request,
+        "activities/member_form.html",
+        {"form": form, "member": member, "back": back},
     )
+
+
+def _safe_next(request) -> str | None:
+    """Where to go back to after adding someone (the activity whose sign-up
+    form linked here), if it is a path on this site."""
+    target = request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else None
 
 
 @login_required

@@ -61,7 +61,16 @@ def _detail_context(request, activity, sessions, form=None) -> dict:
         "refund_text": pricing.describe_refunds(activity),
         "household": household,
         "form": form,
+        "needs_referral": _needs_referral(activity, household),
     }
+
+
+def _needs_referral(activity, household) -> bool:
+    """A referral-only activity and a family without an open referral: the
+    page explains referral instead of offering a form that would be refused."""
+    if activity.eligibility != activity.Eligibility.REFERRAL:
+        return False
+    return not selectors.has_open_referral(activity=activity, household=household)
 
 
 @login_required
