@@ -250,6 +250,7 @@ REST_FRAMEWORK = {
             "partner_apply": "10/hour",
             "signup": "20/min",  # per family account, not per address
             "referral": "60/hour",
+            "payment": "30/hour",  # card payment attempts per account
         }.items()
     },
     # Behind N proxies (nginx, a load balancer) set NUM_PROXIES=N, so a caller

@@ -268,6 +268,8 @@ class InvoiceCardIntentApi(ApiView):
     confirmed in the browser with Stripe.js. Asking again for the same amount
     returns the same intent. 409 when card payments are not set up."""
 
+    throttle_scope = "payment"  # card attempts per account (hub.throttles)
+
     @extend_schema(
         request=CardIntentInput,
         responses={201: CardIntentOutput},
