@@ -170,11 +170,16 @@ class HouseholdForm(HubModelForm):
             "consent_contact": "You may contact us about activities and changes",
             "consent_photos": "Photos of our family may be taken at activities",
             "fsm_claimed": "Our children get free school meals",
+            "findable": "Link workers may find our household by our name, "
+            "postcode or a child's school",
         }
         help_texts = {
             "postcode": "So we can show activities near you.",
             "fsm_claimed": "The school or your link worker will confirm this. "
             "It lets you join holiday clubs for eligible families.",
+            "findable": "Link workers help families get places on activities, "
+            "some kept for families they refer. If you do not tick this, they "
+            "need your household reference to refer you.",
         }
 
 
@@ -191,6 +196,7 @@ class MemberForm(HubModelForm):
         }
         help_texts = {
             "date_of_birth": "Needed for children.",
+            "school": "For a child: the school they go to.",
             "medical_notes": "Only the organisation running an activity you sign "
             "this person up to can see this.",
         }
@@ -324,6 +330,16 @@ class ReferralForm(HubForm):
         required=False,
         max_length=TEXT_MAX_LENGTH,
         label="Note for the organisation",
+    )
+
+
+class HouseholdSearchForm(HubForm):
+    q = forms.CharField(
+        max_length=100,
+        min_length=2,
+        label="Family name, postcode or child's school",
+        help_text="Finds only families who agreed to be found. Others need "
+        "their household reference.",
     )
 
 

@@ -44,6 +44,14 @@ class OnBehalfForm(HubForm):
         error_messages={"required": "Confirm the family agreed before you continue."},
     )
 
+    findable = forms.BooleanField(
+        required=False,
+        label="The family also agreed that link workers may find their "
+        "household by name, postcode or a child's school",
+        help_text="Leave this unticked unless they said yes: without it, link "
+        "workers need the household's reference.",
+    )
+
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("consent_confirmed")

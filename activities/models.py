@@ -240,6 +240,10 @@ class Household(TimeStampedModel):
     languages = models.CharField(max_length=200, blank=True)
     consent_contact = models.BooleanField(default=False)
     consent_photos = models.BooleanField(default=False)
+    # Link workers may find the household by name, postcode or a child's
+    # school only if this is set (by the family, or by a link worker who
+    # recorded the family's consent). Otherwise they need its reference.
+    findable = models.BooleanField(default=False)
     # On the register of every session the family's members come to.
     emergency_contact_name = models.CharField(max_length=200, blank=True)
     emergency_contact_phone = models.CharField(max_length=30, blank=True)
@@ -300,6 +304,9 @@ class HouseholdMember(TimeStampedModel):
     date_of_birth = models.DateField(null=True, blank=True)
     relationship = models.CharField(
         max_length=60, blank=True, help_text="For example mother, grandad, son."
+    )
+    school = models.CharField(
+        max_length=120, blank=True, help_text="The school a child goes to."
     )
     allergies = models.TextField(
         blank=True, help_text="Food and other allergies.", **LONG_TEXT

@@ -20,7 +20,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractIsoWeekDay
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Replace
 from django.utils import timezone
 
 from activities.capacity import Places, holding_q
@@ -87,6 +87,56 @@ def places_left(activity: Activity) -> int:
         return places_for(activity).free_general
     sessions = activity.upcoming
     return max((places_for(activity, s).free_general for s in sessions), default=0)
+
+
+def places_left_for_referred(*, activity_id: int) -> int:
+    """Places a referred family could get now (referral places count too):
+    the series, or the best upcoming session."""
+    activity = _base().get(pk=activity_id)
+    if activity.is_series:
+        return places_for(activity).free_total
+    return max(
+        (places_for(activity, s).free_total for s in activity.upcoming), default=0
+    )
+
+
+FINDABLE_RESULTS = 20
+
+
+def household_search_findable(*, user, text: str) -> list[Household]:
+    """Households that agreed to be findable (Household.findable) whose name,
+    postcode or a child's school contains `text`: for link workers only, at
+    most FINDABLE_RESULTS, in two queries. Others are never returned."""
+    require_perm(
+        user, "activities.refer_household", message="Only link workers can search."
+    )
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    squashed = text.replace(" ", "")
+    match = (
+        Q(name__icontains=text)
+        | Q(postcode_squashed__icontains=squashed)
+        | Q(
+            Exists(
+                HouseholdMember.objects.filter(
+                    household=OuterRef("pk"),
+                    kind=HouseholdMember.Kind.CHILD,
+                    school__icontains=text,
+                )
+            )
+        )
+    )
+    children = HouseholdMember.objects.filter(kind=HouseholdMember.Kind.CHILD).exclude(
+        school=""
+    )
+    return list(
+        Household.objects.filter(findable=True, erased_at__isnull=True)
+        .annotate(postcode_squashed=Replace("postcode", Value(" "), Value("")))
+        .filter(match)
+        .prefetch_related(Prefetch("members", children, to_attr="schoolchildren"))
+        .order_by("name", "pk")[:FINDABLE_RESULTS]
+    )
 
 
 @dataclass(frozen=True)

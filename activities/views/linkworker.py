@@ -11,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from activities import selectors, services
-from activities.forms import ReferralForm, VerifyForm
+from activities.forms import HouseholdSearchForm, ReferralForm, VerifyForm
 from activities.forms_linkworker import OnBehalfForm
 from activities.services.households import household_for_claim
 from hub.auth_backends import PASSWORD_BACKEND
@@ -26,18 +26,39 @@ from partners.services import account_create
 @throttled("referral")
 def referral_list(request):
     referrals = selectors.referral_rows_for_link_worker(user=request.user)
-    form = ReferralForm(request.POST or None)
-    if submit(
+    chosen = request.GET.get("household", "")[:8]
+    form = ReferralForm(request.POST or None, initial={"household_reference": chosen})
+    done = submit(
         form, lambda data: services.referral_create(referred_by=request.user, **data)
-    ):
-        messages.success(request, "Referral made. The family can now sign up.")
+    )
+    if done:
+        messages.success(request, _referred_message(done.value))
         return redirect("activities:referrals")
+    search = HouseholdSearchForm(request.GET if "q" in request.GET else None)
+    found = None
+    if search.is_bound and search.is_valid():
+        found = selectors.household_search_findable(
+            user=request.user, text=search.cleaned_data["q"]
+        )
     context = {
         "form": form,
+        "search": search,
+        "found": found,
         "referrals": referrals,
         "created": selectors.households_created_by(user=request.user),
     }
     return render(request, "activities/referral_list.html", context)
+
+
+def _referred_message(referral) -> str:
+    title = referral.activity.title
+    if selectors.places_left_for_referred(activity_id=referral.activity_id) == 0:
+        return (
+            f"Referral made, but {title} is full: when {referral.household.name} "
+            "signs up they join the waiting list, and we email them if a place "
+            "comes up."
+        )
+    return f"Referral made. {referral.household.name} can now sign up to {title}."
 
 
 @login_required
