@@ -125,19 +125,33 @@ def _past_letting(room, partner, manager, month: dt.date, weekday: int) -> None:
     while day.month == month.month:
         start = dt.datetime.combine(day, dt.time(18), tzinfo=zone).astimezone(dt.UTC)
         end = start + dt.timedelta(hours=2)
+        buffered_start = start - dt.timedelta(minutes=room.setup_buffer_minutes)
+        buffered_end = end + dt.timedelta(minutes=room.cleardown_buffer_minutes)
+        day += dt.timedelta(days=7)
+        # The demo's term of activity sessions may already hold the room then:
+        # never double-book it (PostgreSQL would refuse; SQLite would not).
+        if Slot.objects.filter(
+            room=room,
+            is_active=True,
+            buffered_start__lt=buffered_end,
+            buffered_end__gt=buffered_start,
+        ).exists():
+            continue
         Slot.objects.create(
             booking=booking,
             room=room,
             original_start=start,
             starts_at=start,
             ends_at=end,
-            buffered_start=start - dt.timedelta(minutes=room.setup_buffer_minutes),
-            buffered_end=end + dt.timedelta(minutes=room.cleardown_buffer_minutes),
+            buffered_start=buffered_start,
+            buffered_end=buffered_end,
             price_pence=price,
             full_price_pence=price,
         )
-        day += dt.timedelta(days=7)
         count += 1
+    if not count:  # the room was taken every week: no letting to invoice
+        booking.delete()
+        return
     booking.quote_pence = price * count
     booking.save(update_fields=["quote_pence"])
     schedule_sync(

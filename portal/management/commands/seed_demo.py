@@ -4,7 +4,9 @@ bookings and activities. Safe to run again: existing data is kept."""
 import logging
 
 from django.conf import settings
+from django.core import mail
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -19,6 +21,8 @@ from reports.demo import seed_demo_reports
 # After the hub's schools, staff and families: each app seeds its own data
 # through its own services, in dependency order. A step may return logins
 # worth printing.
+LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
+
 APP_STEPS = [
     (seed_demo_bookings, "Room bookings"),
     (seed_demo_activities, "Activities, households and sign-ups"),
@@ -31,10 +35,22 @@ class Command(BaseCommand):
     help = "Create demo data (idempotent) and print the demo logins."
 
     def handle(self, *args, **options):
-        # Emails sent while seeding run as Celery tasks in this process; their
-        # log lines would bury the logins printed at the end.
+        # Emails sent while seeding (confirmations, invoices) and the log lines
+        # of the tasks that send them would bury the logins printed at the
+        # end: keep the emails in memory and count them instead.
         logging.getLogger("celery").setLevel(logging.WARNING)
         console = Console(file=self.stdout, force_terminal=False, soft_wrap=True)
+        outbox = getattr(mail, "outbox", None)  # a test's own outbox, kept
+        with override_settings(EMAIL_BACKEND=LOCMEM_EMAIL):
+            mail.outbox = []
+            logins = self._seed(console)
+            sent = len(mail.outbox)
+        if outbox is not None:
+            mail.outbox = outbox
+        console.print(f"{sent} demo emails were written and not sent.")
+        self._print_logins(console, logins)
+
+    def _seed(self, console: Console) -> list:
         steps = 3 + len(APP_STEPS)
         with Progress(
             TextColumn("{task.description}"),
@@ -61,7 +77,7 @@ class Command(BaseCommand):
                 logins += function(progress=progress) or []
                 bar.advance(task)
             bar.update(task, description="Demo data ready")
-        self._print_logins(console, logins)
+        return logins
 
     @staticmethod
     def _print_logins(console: Console, logins) -> None:
