@@ -78,10 +78,83 @@ def test_family_finds_signs_up_and_cancels_on_a_phone(phone_page, family_and_act
     page.goto("/activities/household/")
     _assert_fits_phone(page)
     page.get_by_role(
-        "button", name=re.compile(rf"^Cancel\s*sign-up to {re.escape(activity.title)}")
+        "link",
+        name=re.compile(rf"^Cancel\s*the sign-up to {re.escape(activity.title)}"),
     ).click()
+    page.wait_for_load_state()
+    _assert_fits_phone(page)
+    page.get_by_role("button", name="Cancel everyone's places").click()
     page.wait_for_load_state()
     signup.refresh_from_db()
     assert signup.status == SignUp.Status.CANCELLED
     assert "cancel" in page.locator("main").inner_text().lower()
     _assert_fits_phone(page)
+
+
+def _tab_to(page, locator, limit: int = 200) -> None:
+    """Press Tab until `locator` has the focus (keyboard only)."""
+    target = locator.element_handle()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("el => el === document.activeElement", target):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+@pytest.mark.parametrize("screen", ["page", "phone_page"])
+def test_keyboard_only_two_children_then_cancel_one(
+    request, screen, family_and_activity
+):
+    """Issue 13 point 9: a family signs up two children with the keyboard,
+    sees the confirmation page, cancels one child after a confirmation page,
+    and the other stays signed up; axe and no sideways scrolling on each page,
+    on a desktop and at 375 px."""
+    household, activity, _, child = family_and_activity
+    twin = HouseholdMember.objects.create(
+        household=household,
+        kind=HouseholdMember.Kind.CHILD,
+        first_name="Robin",
+        date_of_birth=child.date_of_birth,
+    )
+    page = request.getfixturevalue(screen)
+    sign_in(page, household.user.username)
+    page.goto(f"/activities/{activity.pk}/")
+    _assert_fits_phone(page)
+
+    for person in (child, twin):
+        box = page.get_by_label(re.compile(rf"^{person.first_name} \(child"))
+        _tab_to(page, box)
+        page.keyboard.press("Space")
+        assert box.is_checked()
+    _tab_to(
+        page,
+        page.get_by_role("button", name=re.compile("^(Sign up|Join the waitlist)$")),
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/activities/sign-ups/\d+/$"))
+    _assert_fits_phone(page)
+
+    signup = SignUp.objects.get(household=household, activity=activity, status__in=LIVE)
+    assert set(signup.members.all()) == {child, twin}
+    main = page.locator("main").inner_text()
+    assert activity.title in main and "What to bring" in main
+    assert child.first_name in main and "Robin" in main
+    if signup.status == SignUp.Status.CONFIRMED:
+        assert page.get_by_role("link", name=re.compile("^Add to calendar")).count()
+
+    _tab_to(page, page.get_by_role("link", name=re.compile("^Cancel this sign-up")))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/cancel/$"))
+    _assert_fits_phone(page)
+    button = page.get_by_role("button", name=f"Cancel {child.first_name}'s place only")
+    _tab_to(page, button)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/activities/household/$"))
+    _assert_fits_phone(page)
+
+    assert (
+        f"{child.first_name} is no longer signed up"
+        in page.locator("main").inner_text()
+    )
+    signup.refresh_from_db()
+    assert signup.status in LIVE and list(signup.members.all()) == [twin]
