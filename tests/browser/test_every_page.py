@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from activities.models import Activity, Session
+from activities.models import Activity, Session, SignUp
 from bookings.models import Booking
 from hub.models import Site
 from partners.models import Partner
@@ -51,9 +51,18 @@ def _pages() -> dict[str, list[str]]:
         f"/reports/partner-{p.pk}/"
         for p in Partner.objects.filter(memberships__user__username="partner1")[:1]
     ]
+    # family01's sign-up: its confirmation page and its cancel page (H8).
+    own_signup = [
+        f"/activities/sign-ups/{s.pk}/{tail}"
+        for s in SignUp.objects.filter(
+            household__user__username="family01", status__in=["confirmed", "waitlisted"]
+        )[:1]
+        for tail in ("", "cancel/")
+    ]
     return {
         "-": [
             "/",
+            "/activities/?q=cook&weekday=2",
             "/sites/",
             f"/sites/{site.slug}/",
             f"/sites/{site.slug}/rooms/{room.slug}/",
@@ -120,11 +129,13 @@ def _pages() -> dict[str, list[str]]:
             "/start/",
             "/activities/household/",
             "/activities/household/edit/",
+            *own_signup,
             "/calendars/",
         ],
         "linkworker": [
             "/start/",
             "/activities/referrals/",
+            "/activities/referrals/?q=family",
             "/activities/households/new-for-family/",
             "/reports/referrals/",
         ],

@@ -158,3 +158,30 @@ def test_keyboard_only_two_children_then_cancel_one(
     )
     signup.refresh_from_db()
     assert signup.status in LIVE and list(signup.members.all()) == [twin]
+
+
+def test_link_worker_finds_a_family_who_agreed_on_a_phone(
+    phone_page, family_and_activity
+):
+    """Issue 13 point 5: the link worker's search at 375 px (axe, no sideways
+    scrolling) finds a family who agreed to be found, and Refer fills in its
+    reference; a family who did not agree is not listed."""
+    household, _, _, _ = family_and_activity
+    Household.objects.filter(pk=household.pk).update(findable=True)
+    hidden = Household.objects.exclude(pk=household.pk).filter(findable=False).first()
+    page = phone_page
+    sign_in(page, "linkworker")
+    page.goto("/activities/referrals/")
+    _assert_fits_phone(page)
+    page.get_by_label("Family name, postcode or child's school").fill(household.name)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?q="))
+    _assert_fits_phone(page)
+    table = page.get_by_role("table").first.inner_text()
+    assert household.name in table
+    if hidden and hidden.name != household.name:
+        assert hidden.name not in table
+    page.get_by_role("link", name=f"Refer {household.name}").click()
+    page.wait_for_url(re.compile(r"\?household="))
+    _assert_fits_phone(page)
+    assert page.get_by_label("Family's reference").input_value() == household.reference
