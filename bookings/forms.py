@@ -6,6 +6,7 @@ from bookings.scheduling import NTH_NAMES, Frequency, Recurrence
 from bookings.services import When
 from hub.forms_base import HubForm
 from hub.models import Room
+from hub.widgets import NativeDateInput
 from partners.models import Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,7 +42,6 @@ class BookingRequestForm(HubForm):
     first_day = forms.DateField(
         widget=DATE,
         label="Date (or first date)",
-        help_text="For example 8 September 2026.",
     )
     start_time = forms.TimeField(
         widget=TIME,
@@ -170,7 +170,8 @@ class CancelForm(HubForm):
 
 
 class DayForm(HubForm):
-    day = forms.DateField(widget=DATE, required=False, label="Date")
+    # Going to a day in the calendar: the browser's picker beats typing.
+    day = forms.DateField(widget=NativeDateInput(), required=False, label="Date")
 
 
 class MoveForm(HubForm):

@@ -62,7 +62,7 @@ class FinderForm(HubForm):
         widget=DATE,
         required=False,
         label="Date, or first date",
-        help_text="For example 8 September 2026. Leave empty to search a whole term.",
+        help_text="Leave empty to search a whole term.",
     )
     last_day = forms.DateField(
         widget=DATE,

@@ -200,13 +200,18 @@ def booking_move_view(request, booking_id: int, slot_id: int):
 
 
 @login_required
-def booking_queue(request):
+def booking_queue(request, *, decline_error=None):
     _require(request.user, "bookings.view_queue")
     rows = selectors.approval_queue(actor=request.user)
     return render(
         request,
         "bookings/booking_queue.html",
-        {"rows": rows, "approve_form": ApproveForm(), "decline_form": ReasonForm()},
+        {
+            "rows": rows,
+            "approve_form": ApproveForm(),
+            "decline_form": ReasonForm(),
+            "decline_error": decline_error,
+        },
     )
 
 
@@ -232,8 +237,13 @@ def booking_decline_view(request, booking_id: int):
     booking = _booking(request, booking_id)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason for declining: the partner will see it.")
-        return redirect("bookings:queue")
+        # The queue again, the error naming the request and linked to its box.
+        reason = form.errors["reason"][0] if "reason" in form.errors else ""
+        if "reason" in form.errors and not request.POST.get("reason", "").strip():
+            reason = f"Enter a reason for declining “{booking.title}”: the partner will see it"
+        return booking_queue(
+            request, decline_error={"pk": booking.pk, "message": reason}
+        )
     act(
         request,
         lambda: booking_decline(

@@ -170,12 +170,8 @@ class OpeningHoursForm(HubForm):
 
 class DatePeriodForm(HubForm):
     name = forms.CharField(max_length=120)
-    starts_on = forms.DateField(
-        label="First day", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(
-        label="Last day", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label="First day")
+    ends_on = forms.DateField(label="Last day")
 
     def clean(self):
         data = super().clean()

@@ -51,7 +51,7 @@ class DocumentUploadForm(HubForm):
     expires_on = forms.DateField(
         required=False,
         label="Expiry date",
-        help_text="Needed for insurance and DBS confirmation. For example 31 8 2027.",
+        help_text="Needed for insurance and DBS confirmation.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     cover_amount = forms.DecimalField(

@@ -38,8 +38,6 @@ class RecordPaymentForm(HubForm):
     )
     received_on = forms.DateField(
         label="Date received",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For example 27 11 2026.",
     )
 
     def add_domain_error(self, exc) -> None:

@@ -46,14 +46,12 @@ class ReportForm(HubForm):
     )
     starts_on = forms.DateField(
         required=False,
-        label="From",
-        help_text="Or choose dates. For example 1/9/2026.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label="First day",
+        help_text="Or choose dates.",
     )
     ends_on = forms.DateField(
         required=False,
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Last day",
     )
     by = forms.ChoiceField(
         choices=list(DIMENSIONS.items()),

@@ -13,6 +13,7 @@ from bookings.services.checks import Issue, Occ, occurrence_issues
 from bookings.services.locks import room_lock
 from hub.audit import audit_record
 from hub.calendar_dates import closed_days, holiday_days, terms_between
+from hub.dates import list_in_words
 from hub.errors import PermissionDenied
 from hub.rules import require_perm
 from partners.models import Partner
@@ -177,7 +178,7 @@ def raise_for_issues(issues: list[Issue], zone) -> None:
     if not issues:
         return
     details = [i.as_detail(zone) for i in issues]
-    dates = ", ".join(sorted({d["date"] for d in details}))
+    dates = list_in_words(d["date"] for d in details)
     if all(i.code == "clash" for i in issues):
         raise BookingConflict(
             f"The room is already booked on {dates}.", details=details

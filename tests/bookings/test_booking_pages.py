@@ -37,7 +37,9 @@ def test_request_form_prefills_from_a_free_window(client, partner_user, room):
         + f"?room={room.pk}&first_day=2026-09-08&start_time=15:30&end_time=17:30"
     )
     html = client.get(url).content.decode()
-    assert 'value="2026-09-08"' in html
+    assert 'name="first_day_day" value="8"' in html
+    assert 'name="first_day_month" value="9"' in html
+    assert 'name="first_day_year" value="2026"' in html
     assert 'value="15:30"' in html
 
 
@@ -60,8 +62,8 @@ def test_send_creates_and_redirects_to_detail(client, partner_user, room):
 @pytest.mark.parametrize(
     ("overrides", "text"),
     [
-        ({"first_day": "2026-02-30"}, "Enter a valid date"),
-        ({"count": 101, "until": ""}, "less than or equal to 100"),
+        ({"first_day": "2026-02-30"}, "Date (or first date) must be a real date"),
+        ({"count": 101, "until": ""}, "Number of times must be 100 or less"),
         ({"until": "2026-09-01"}, "on or after the first date"),
         ({"expected_attendees": 500}, "holds at most 80"),
     ],
@@ -282,7 +284,7 @@ def test_partner_moves_a_date_from_the_page(
     slot = booking.slots.order_by("starts_at").first()
     client.force_login(partner_user)
     url = reverse("bookings:move", args=[booking.pk, slot.pk])
-    assert 'value="2026-09-08"' in client.get(url).content.decode()
+    assert 'name="day_day" value="8"' in client.get(url).content.decode()
     bad = client.post(
         url, {"day": "2026-09-15", "start_time": "18:00", "end_time": "20:00"}
     )

@@ -123,7 +123,7 @@ def test_errors_name_the_field_and_come_all_at_once(client, rooms, partner_user)
         "Date, or first date: Enter the date (or first date), or choose a whole term."
         in page
     )
-    assert "Number of people: Ensure this value is greater than or equal to 1." in page
+    assert "Number of people must be 1 or more" in page
     assert "rooms found" not in page
 
 
@@ -155,8 +155,10 @@ def test_choosing_a_room_fills_in_the_request_and_the_preview_gets_focus(
     html = form_page.content.decode()
     assert "The room, dates and times you chose are filled in" in html
     assert f'<option value="{rooms["hall"].pk}" selected>' in html
-    assert 'name="first_day" value="2026-09-08"' in html
-    assert 'name="until" value="2026-09-29"' in html
+    assert 'name="first_day_day" value="8"' in html
+    assert 'name="first_day_month" value="9"' in html
+    assert 'name="until_day" value="29"' in html
+    assert 'name="until_year" value="2026"' in html
     assert 'name="start_time" value="18:00"' in html
     assert 'name="expected_attendees" value="30"' in html
     assert re.search(r'value="weekly"[^>]*checked', html)

@@ -127,9 +127,20 @@ def _tab_to(page, text: str, limit: int = 40) -> None:
 
 
 def _type_date(page, label: str, day: dt.date) -> None:
-    order = page.evaluate(INPUT_FORMAT_JS)["order"]
-    page.get_by_label(label).focus()
-    page.keyboard.type(day.strftime("".join(CODES[k] for k in order)))
+    """Type a date into the day, month and year boxes of the field `label`."""
+    group = page.get_by_role("group", name=label)
+    for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        group.get_by_label(part, exact=True).focus()
+        page.keyboard.type(str(value))
+
+
+def _date_value(page, label: str) -> dt.date:
+    group = page.get_by_role("group", name=label)
+    day, month, year = (
+        int(group.get_by_label(part, exact=True).input_value())
+        for part in ("Day", "Month", "Year")
+    )
+    return dt.date(year, month, day)
 
 
 def _type_time(page, label: str, hour: int) -> None:
@@ -181,15 +192,12 @@ def test_a_partner_finds_and_requests_a_room_with_the_keyboard_only(page, world)
     assert_accessible(page)
 
     assert page.get_by_label("Room").input_value() == str(world["kitchen"].pk)
-    assert (
-        page.get_by_label("Date (or first date)").input_value()
-        == world["first"].isoformat()
-    )
+    assert _date_value(page, "Date (or first date)") == world["first"]
     assert page.get_by_label("Start time").input_value() == "18:00"
     assert page.get_by_label("End time").input_value() == "20:00"
     assert page.get_by_label("Expected attendees").input_value() == "20"
     assert page.get_by_label("Weekly (or every few weeks)").is_checked()
-    assert page.get_by_label("Repeat until").input_value() == world["last"].isoformat()
+    assert _date_value(page, "Repeat until") == world["last"]
     assert page.get_by_label("Term time only", exact=False).is_checked() is False
 
     page.get_by_label("Title").focus()

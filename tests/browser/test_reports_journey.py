@@ -56,8 +56,14 @@ def test_a_manager_reads_the_report(browser, live_server, demo, viewport):
     page.wait_for_load_state()
     assert "by area (postcode district)" in page.locator(".lead").inner_text()
 
-    page.get_by_role("textbox", name="From (optional)").fill("2026-12-01")
-    page.get_by_role("textbox", name="To (optional)").fill("2026-09-01")
+    for label, (day, month, year) in (
+        ("First day", ("1", "12", "2026")),
+        ("Last day", ("1", "9", "2026")),
+    ):
+        group = page.get_by_role("group", name=label)
+        group.get_by_label("Day", exact=True).fill(day)
+        group.get_by_label("Month", exact=True).fill(month)
+        group.get_by_label("Year", exact=True).fill(year)
     page.get_by_label("School year").select_option("")
     page.get_by_role("button", name="Show the report").click()
     page.wait_for_load_state()

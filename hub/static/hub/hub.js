@@ -4,6 +4,19 @@
 // An error summary takes focus when the page loads, so screen readers announce it.
 document.querySelector("[data-autofocus]")?.focus();
 
+// A link in the error summary puts the cursor in its field (the first box of
+// a date, the first radio of a set) and shows the field's label or legend too.
+for (const link of document.querySelectorAll(".error-summary a[href^='#']")) {
+  link.addEventListener("click", (event) => {
+    const field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    const group = field.closest("fieldset") || field.closest(".form-group") || field;
+    group.scrollIntoView();
+    field.focus({preventScroll: true});
+  });
+}
+
 // <button data-print> prints the page (caretaker's day sheet).
 for (const button of document.querySelectorAll("[data-print]")) {
   button.addEventListener("click", () => window.print());

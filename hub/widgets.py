@@ -1,0 +1,165 @@
+"""The day/month/year date input (GOV.UK Design System "Date input").
+
+Every date a person types is three labelled text boxes in a fieldset whose
+legend is the field's label, with the hint "For example, 27 3 2027".
+`hub.forms_base.HubForm` gives every `forms.DateField` this widget and parses
+it with `parse_date_parts`, whose errors name the field and the part that is
+wrong ("Date of birth must include a month"). A date that comes as one ISO
+value (``?first_day=2027-01-05`` in a link, or a test posting it) is still
+accepted.
+
+`NativeDateInput` keeps the browser's own date picker where picking beats
+typing: jumping a manager's calendar or week view to a day (bookings
+``DayForm``), where the day is not something a person remembers and types.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from hub.input_limits import DATE_YEARS
+
+PARTS = ("day", "month", "year")
+_MONTHS = {
+    name.lower(): number
+    for names in (calendar.month_name, calendar.month_abbr)
+    for number, name in enumerate(names)
+    if name
+}
+
+
+class NativeDateInput(forms.DateInput):
+    """The browser's date picker; HubForm leaves a field with it alone."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DatePartsInput(forms.MultiWidget):
+    """Day, month and year boxes. ``birthday=True`` adds autocomplete
+    bday-day/-month/-year (a date of birth) and an example in the past."""
+
+    template_name = "includes/date_input.html"
+    is_date_parts = True  # the field template renders a fieldset and legend
+
+    def __init__(self, attrs=None, *, birthday: bool = False):
+        self.birthday = birthday
+        widgets = {}
+        for part, size in zip(PARTS, (2, 2, 4), strict=True):
+            part_attrs = {
+                "inputmode": "numeric",
+                "class": f"date-input__input date-input__input--{part}",
+                "size": size,
+                "maxlength": 9 if part == "month" else size + 2,
+                "spellcheck": "false",
+            }
+            if birthday:
+                part_attrs["autocomplete"] = f"bday-{part}"
+            widgets[part] = forms.TextInput(part_attrs)
+        super().__init__(widgets, attrs)
+        # Names are first_day_day, first_day_month, first_day_year.
+        self.widgets_names = [f"_{part}" for part in PARTS]
+
+    @property
+    def example(self) -> str:
+        return "For example, 27 3 2017" if self.birthday else "For example, 27 3 2027"
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(name):  # one ISO value, e.g. from a link
+            return data.get(name)
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, label in zip(
+            context["widget"]["subwidgets"], ("Day", "Month", "Year"), strict=True
+        ):
+            sub["label"] = label
+            sub["attrs"].pop("aria-describedby", None)  # the fieldset carries it
+            sub["attrs"].pop("required", None)  # our message, not the browser's
+        return context
+
+    def use_required_attribute(self, initial):
+        return False
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's template engine (templates/includes/), not the form
+        # renderer's, which sees only Django's own widget templates.
+        return mark_safe(render_to_string(template_name, context))
+
+
+def label_words(label: str) -> str:
+    """The label inside a sentence: "Date of birth" -> "date of birth" (an
+    acronym such as "SEND" stays as it is)."""
+    label = str(label).strip().rstrip(":")
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def sentence(label: str) -> str:
+    label = str(label).strip().rstrip(":")
+    return label[:1].upper() + label[1:]
+
+
+def parse_date_parts(parts, *, label: str, past: bool = False) -> dt.date | None:
+    """The date typed as [day, month, year], or None when all are empty.
+    ValidationError naming `label` and what is wrong, as GOV.UK words it."""
+    day, month, year = ((str(p).strip() if p is not None else "") for p in parts)
+    name = sentence(label)
+    missing = [
+        part for part, value in zip(PARTS, (day, month, year), strict=True) if not value
+    ]
+    if len(missing) == 3:
+        return None
+    if missing:
+        words = " and ".join(missing)
+        raise ValidationError(f"{name} must include a {words}", code="incomplete")
+    if month.lower() in _MONTHS:
+        month = str(_MONTHS[month.lower()])
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        raise ValidationError(f"{name} must be a real date", code="invalid")
+    if len(year) != 4:
+        raise ValidationError(
+            f"The year in {label_words(label)} must have 4 numbers, for example 2027",
+            code="invalid_year",
+        )
+    try:
+        value = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValidationError(f"{name} must be a real date", code="invalid") from None
+    check_date_bounds(value, label=label, past=past)
+    return value
+
+
+def check_date_bounds(value: dt.date, *, label: str, past: bool = False) -> None:
+    low, high = DATE_YEARS
+    name = sentence(label)
+    if not low <= value.year <= high:
+        raise ValidationError(
+            f"{name} must be between {low} and {high}", code="out_of_range"
+        )
+    if past and value > timezone.localdate():
+        raise ValidationError(f"{name} must be in the past", code="future")
