@@ -21,12 +21,17 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 
-from hub.forms_base import HubBoundField, HubForm, TextFieldsMixin
+from hub.forms_base import (
+    HubBoundField,
+    HubForm,
+    PlainMessagesMixin,
+    TextFieldsMixin,
+)
 
 NUL_IN_PASSWORD = "Remove the null character from the password."
 
 
-class _AccountFormMixin(TextFieldsMixin):
+class _AccountFormMixin(PlainMessagesMixin, TextFieldsMixin):
     bound_field_class = HubBoundField
 
     def __init__(self, *args, **kwargs):

@@ -105,6 +105,23 @@ def test_no_form_shows_a_django_default_message_or_an_empty_radio():
     )
 
 
+@pytest.mark.django_db
+def test_django_account_forms_speak_plainly_too():
+    from hub.forms_accounts import NewPasswordForm, PasswordResetRequestForm, SignInForm
+    from tests.factories import UserFactory
+
+    assert SignInForm(data={}).errors == {
+        "username": ["Enter the username"],
+        "password": ["Enter the password"],
+    }
+    assert PasswordResetRequestForm(data={"email": "nope"}).errors["email"] == [
+        "Enter email in the right format, like name@example.com"
+    ]
+    errors = NewPasswordForm(UserFactory(), data={}).errors
+    for messages in errors.values():
+        assert not any(DEFAULTS.search(m) for m in messages), errors
+
+
 def test_a_required_radio_choice_has_no_empty_option():
     class Kind(HubForm):
         kind = forms.ChoiceField(
