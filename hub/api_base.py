@@ -17,6 +17,8 @@ from hub.input_limits import (
     clean_serializer_input,
 )
 
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
 
 class ApiView(APIView):
     """The one base for every API endpoint.
@@ -46,6 +48,15 @@ class ApiView(APIView):
         if self.public:
             return [AllowAny()]
         return super().get_permissions()
+
+    def initial(self, request, *args, **kwargs):
+        """After authentication, permission and throttling: read a write's
+        body now, so a body that is not JSON is a 415 (or a malformed one a
+        400) on every write, whether or not the view reads it, and before any
+        work is done."""
+        super().initial(request, *args, **kwargs)
+        if request.method in WRITE_METHODS:
+            request.data  # noqa: B018 (parsing raises 415/400)
 
     def input(self, serializer_class, *, data=None, partial=False, **context):
         """Validated body data (a dict); 400 naming every bad or unknown field."""

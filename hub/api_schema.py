@@ -232,7 +232,7 @@ class HubAutoSchema(AutoSchema):
         if paged or any(p["in"] == "path" for p in operation.get("parameters", [])):
             statuses.add(404)
         if self.method in WRITE_METHODS:
-            statuses |= {409, 413}
+            statuses |= {409, 413, 415}  # 415: a body that is not JSON
         if self.view.get_throttles():
             statuses.add(429)
         statuses |= set(self._view_statuses("extra_error_statuses"))

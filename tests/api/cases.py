@@ -13,7 +13,8 @@ that field, not a 404 (404 is for the address).
 
 Every operation also gets a 429 case made for it by `contract` (its success
 call twice, with every throttle rate at one an hour), and every write a 413
-case (its success call with a body over the API's 1 MB).
+case (its success call with a body over the API's 1 MB) and a 415 case (its
+success call with a body that is not JSON).
 A documented status that no request can produce is a lie in the schema: it is
 listed in `NOT_PRODUCIBLE` with the reason, and the contract test fails on it
 until the view drops it (``omit_error_statuses``, see hub.api_schema).
@@ -98,6 +99,7 @@ def contract(operation: str):
                 padding = "x" * API_MAX_BODY_BYTES
                 body = {**(success.body or {}), "padding": padding}
                 cases[(413, "too large")] = replace(success, body=body)
+                cases[(415, "not JSON")] = replace(success, content_type="text/plain")
             return cases
 
         CASES[operation] = with_throttle
@@ -124,6 +126,7 @@ class Call:
     bad: dict | None = None  # the values a 400 is about: the schema must refuse them
     beyond_schema: bool = False  # ... unless they break a rule no schema can state
     throttled: bool = False  # made twice at one request an hour: the 2nd is a 429
+    content_type: str | None = None  # set: the body is sent as this, not JSON
 
 
 class World:

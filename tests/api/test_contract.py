@@ -120,6 +120,8 @@ def _send(method, path, call: Call):
         url += "?" + urlencode(call.query)
     if method == "GET":
         return client.get(url)
+    if call.content_type:
+        return client.generic(method, url, "a body", content_type=call.content_type)
     return getattr(client, method.lower())(url, data=call.body, format="json")
 
 
