@@ -20,7 +20,7 @@ export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-fuzz-$(od -An -tx1 -N16 /dev/uran
 export MEDIA_ROOT="$OUT/media"
 export EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
 # The fuzzer is one caller: without this nearly every request would be a 429.
-for scope in ANON USER LOGIN PASSWORD_RESET PARTNER_APPLY SIGNUP REFERRAL; do
+for scope in ANON USER LOGIN PASSWORD_RESET PARTNER_APPLY SIGNUP REFERRAL PAYMENT; do
     export "THROTTLE_RATE_$scope=1000000/min"
 done
 .venv/bin/python manage.py migrate -v0
