@@ -130,7 +130,7 @@ def test_errors_name_the_field_and_come_all_at_once(client, rooms, partner_user)
 def test_a_range_too_long_is_refused(client, rooms, partner_user):
     client.force_login(partner_user)
     page = text(client.get(FINDER, SEARCH | {"last_day": "2027-06-30"}))
-    assert "Last date: Search at most 190 days at a time" in page
+    assert "Search at most 190 days at a time: choose an earlier last date" in page
 
 
 def test_a_whole_term_searches_term_time_only(client, rooms, partner_user, site):
@@ -172,7 +172,12 @@ def test_choosing_a_room_fills_in_the_request_and_the_preview_gets_focus(
             "expected_attendees": "30",
             "frequency": "weekly",
             "interval": "1",
-            **{k: fields[k] for k in ("first_day", "until", "start_time", "end_time")},
+            **{
+                f"{k}_{part}": fields[f"{k}_{part}"]
+                for k in ("first_day", "until")
+                for part in ("day", "month", "year")
+            },
+            **{k: fields[k] for k in ("start_time", "end_time")},
             "preview": "",
         },
     )

@@ -267,7 +267,7 @@ def _application(**overrides):
             "Kids\x00Cook",
             "Remove the control character from Organisation name.",
         ),
-        ("description", "x" * 100_000, "at most 5000 characters"),
+        ("description", "x" * 100_000, "must be 5000 characters or fewer"),
         ("description", "We\x00cook", "Remove the control character"),
     ],
 )

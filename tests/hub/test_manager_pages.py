@@ -55,7 +55,8 @@ def _error_for(response, field_id: str) -> str:
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body
-    assert f'href="#{field_id}"' in body
+    # A date links to its day box (hub.widgets.DatePartsInput).
+    assert f'href="#{field_id}"' in body or f'href="#{field_id}_0"' in body
     assert f'id="{field_id}-error"' in body
     return body
 
@@ -156,8 +157,8 @@ def test_add_room_converts_pounds_to_pence(bm_client, site):
     [
         ("capacity", "0", "Capacity must be at least 1 person."),
         ("capacity", "-4", "Capacity must be at least 1 person."),
-        ("rate_evening", "25.005", "no more than 2 decimal places"),
-        ("rate_evening", "-1", "greater than or equal to 0"),
+        ("rate_evening", "25.005", "must have at most 2 decimal places"),
+        ("rate_evening", "-1", "must be 0 or more"),
         ("slug", "main-hall", "This school already has a room at"),
     ],
 )
