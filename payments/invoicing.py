@@ -112,7 +112,7 @@ def _slots_to_invoice(site: Site, first: dt.date) -> list[Slot]:
             price_pence__gt=0,
         )
         .exclude(pk__in=invoiced.values("slot_id"))
-        .select_related("booking", "room")
+        .select_related("booking", "room__site")  # the line needs the site's zone
         .order_by("starts_at")
     )
 
