@@ -143,14 +143,16 @@ def event_lines(event: FeedEvent, zone: ZoneInfo, stamp: dt.datetime) -> list[st
 
 
 @cache
-def vtimezone(zone_key: str, year: int) -> str:
-    """The zone's VTIMEZONE (from icalendar) covering ten years either side."""
+def vtimezone(zone_key: str, year: int) -> tuple[str, ...]:
+    """The zone's VTIMEZONE (from icalendar) covering ten years either side,
+    as unfolded content lines (ical_calendar folds every line once)."""
     component = Timezone.from_tzid(
         zone_key,
         first_date=dt.date(year - 10, 1, 1),
         last_date=dt.date(year + 10, 1, 1),
     )
-    return component.to_ical().decode().rstrip("\r\n")
+    text = component.to_ical().decode().replace("\r\n ", "").replace("\r\n\t", "")
+    return tuple(line for line in text.split("\r\n") if line)
 
 
 def ical_calendar(
@@ -173,7 +175,7 @@ def ical_calendar(
             f"REFRESH-INTERVAL;VALUE=DURATION:PT{minutes}M",
             f"X-PUBLISHED-TTL:PT{minutes}M",
         ]
-    lines.append(vtimezone(zone.key, stamp.year))
+    lines += vtimezone(zone.key, stamp.year)
     for event in events:
         lines += event_lines(event, zone, stamp)
     lines.append("END:VCALENDAR")
