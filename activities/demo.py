@@ -145,7 +145,7 @@ def _households() -> list[Household]:
 
 def _details(n: int, user) -> dict:
     return {
-        "name": f"The {user.last_name or 'Demo'} family ({n:02d})",
+        "name": f"The {user.last_name or 'Demo'} family",
         "postcode": POSTCODES[n % len(POSTCODES)],
         "phone": f"07700 900{n:03d}",
         "languages": "English",
