@@ -30,6 +30,19 @@ MAX_SLOTS = 200  # dates one request may choose; a term of daily sessions fits
 
 
 class ActivityFilterInput(StrictInputSerializer):
+    q = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Words that must all appear in the title, description or "
+        "partner's name.",
+    )
+    weekday = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=7,
+        help_text="Only activities with a session on this day (1 Monday to 7 "
+        "Sunday, in the school's time).",
+    )
     site = serializers.SlugField(
         required=False, max_length=80, help_text="School slug."
     )

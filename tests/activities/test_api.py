@@ -78,9 +78,16 @@ def test_list_filters(room, partner, other_site):
         "Kids cook",
         "Teen sport",
     ]
+    assert titles({"q": "COOK kids"}) == ["Kids cook"]  # every word, any case
+    assert titles({"q": "kids sport"}) == []  # no activity has both words
+    assert sorted(titles({"weekday": 2})) == ["Kids cook", "Teen sport"]  # Tuesdays
+    assert titles({"weekday": 4}) == []
     bad = api().get(url("list"), {"child_age": "seven"})
     assert bad.status_code == 400
     assert "child_age" in bad.json()["error"]["fields"]
+    bad = api().get(url("list"), {"weekday": 0})
+    assert bad.status_code == 400
+    assert "weekday" in bad.json()["error"]["fields"]
 
 
 def test_signup_create_full_then_waitlist_position_then_cancel(booking):

@@ -436,6 +436,8 @@ def _(w):
     return (
         calls(Call(), bad={"child_age": 99})
         | {(200, "filtered"): Call(query={"category": "cooking", "child_age": 8})}
+        | {(200, "words and day"): Call(query={"q": "cook", "weekday": 2})}
+        | {(400, "no such day"): Call(query={"weekday": 8}, blames="weekday")}
         | page_past_the_end(Call())
     )
 
