@@ -30,26 +30,32 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def localstripe_url():
-    """Start `localstripe --port N` once per test session; its base address."""
-    port = _free_port()
+def localstripe_url(tmp_path_factory):
+    """Start `localstripe --port N` once per test session; its base address.
+    On a busy machine it can take a while to answer; if it exits (a port
+    taken between choosing and binding it), start it again on another port."""
     exe = Path(sys.executable).with_name("localstripe")
-    proc = subprocess.Popen(  # noqa: S603 - our own venv's script, fixed args
-        [str(exe), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/js.stripe.com/v3/", timeout=1)  # noqa: S310
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("localstripe did not start")
-            time.sleep(0.2)
+    log = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
+    for _attempt in range(3):
+        port = _free_port()
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(  # noqa: S603 - our own venv's script, fixed args
+                [str(exe), "--port", str(port)], stdout=out, stderr=out
+            )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/js.stripe.com/v3/", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            proc.kill()
+            continue
+        break
+    else:
+        pytest.fail(f"localstripe did not start: {log.read_text()[-2000:]}")
     yield url
     proc.terminate()
     proc.wait(timeout=10)
