@@ -12,13 +12,8 @@ operation's calls are made (see `_card_payments_on`).
 
 import atexit
 import datetime as dt
-import subprocess
-import sys
-import time
-import urllib.request
 import weakref
 from dataclasses import replace
-from pathlib import Path
 
 from django.test import override_settings
 
@@ -26,7 +21,7 @@ from bookings.models import Slot
 from payments.invoicing import invoice_issue, invoices_build_month
 from payments.services import invoice_payment_record
 from tests.api.cases import Call, calls, contract, page_past_the_end
-from tests.payments.conftest import _free_port
+from tests.localstripe import start_localstripe
 
 OCTOBER = dt.date(2026, 10, 1)
 
@@ -133,24 +128,8 @@ _LOCALSTRIPE: dict = {}
 def _localstripe_url() -> str:
     """localstripe on a free port, started once for the run."""
     if "url" not in _LOCALSTRIPE:
-        port = _free_port()
-        exe = Path(sys.executable).with_name("localstripe")
-        proc = subprocess.Popen(  # noqa: S603 - our venv's script, fixed args
-            [str(exe), "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        url, proc = start_localstripe()
         atexit.register(proc.terminate)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/js.stripe.com/v3/", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("localstripe did not start") from None
-                time.sleep(0.2)
         _LOCALSTRIPE["url"] = url
     return _LOCALSTRIPE["url"]
 

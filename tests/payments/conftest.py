@@ -10,52 +10,23 @@ at it, and webhook payloads signed with Stripe's real scheme.
 """
 
 import json
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+
+from tests.localstripe import start_localstripe
 
 WEBHOOK_SECRET = "whsec_test_secret"
 WEBHOOK_URL = "/payments/stripe/webhook/"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
-def localstripe_url(tmp_path_factory):
-    """Start `localstripe --port N` once per test session; its base address.
-    On a busy machine it can take a while to answer; if it exits (a port
-    taken between choosing and binding it), start it again on another port."""
-    exe = Path(sys.executable).with_name("localstripe")
-    log = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
-    for _attempt in range(3):
-        port = _free_port()
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(  # noqa: S603 - our own venv's script, fixed args
-                [str(exe), "--port", str(port)], stdout=out, stderr=out
-            )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{url}/js.stripe.com/v3/", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            proc.kill()
-            continue
-        break
-    else:
-        pytest.fail(f"localstripe did not start: {log.read_text()[-2000:]}")
+def localstripe_url():
+    """localstripe started once per test session; its base address."""
+    try:
+        url, proc = start_localstripe()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     yield url
     proc.terminate()
     proc.wait(timeout=10)
