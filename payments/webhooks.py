@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from hub.api_errors import error_body
 from payments import gateway, services
 from payments.errors import BadWebhook
 from payments.models import Payment, StripeEvent
@@ -42,17 +43,7 @@ def stripe_webhook(request):
             request.body, request.headers.get("Stripe-Signature", "")
         )
     except BadWebhook as exc:
-        return JsonResponse(
-            {
-                "error": {
-                    "code": exc.code,
-                    "message": exc.message,
-                    "fields": {},
-                    "details": [],
-                }
-            },
-            status=400,
-        )
+        return JsonResponse(error_body(exc.code, exc.message), status=400)
     outcome = receive(event)
     return JsonResponse({"received": True, "outcome": outcome})
 
