@@ -73,20 +73,41 @@ def _past_sessions(activity: Activity) -> list[Session]:
     return sorted(sessions, key=lambda s: s.starts_at)
 
 
-@transaction.atomic
-def _session(activity, first, start, length, before, after) -> Session:
+def past_slot(
+    booking, room, start, length, before, after, price_pence, full_price_pence=None
+) -> Slot:
+    """A date of `booking` at `start` (aware), written directly as an approved
+    slot with its buffers: the booking services refuse dates in the past.
+    Idempotent by the booking and start. Also payments.demo's past lettings."""
     slot, _ = Slot.objects.get_or_create(
-        booking=activity.booking,
+        booking=booking,
         original_start=start,
         defaults={
-            "room": first.room,
+            "room": room,
             "starts_at": start,
             "ends_at": start + length,
             "buffered_start": start - before,
             "buffered_end": start + length + after,
-            "price_pence": first.price_pence,
-            "full_price_pence": first.full_price_pence,
+            "price_pence": price_pence,
+            "full_price_pence": price_pence
+            if full_price_pence is None
+            else full_price_pence,
         },
+    )
+    return slot
+
+
+@transaction.atomic
+def _session(activity, first, start, length, before, after) -> Session:
+    slot = past_slot(
+        activity.booking,
+        first.room,
+        start,
+        length,
+        before,
+        after,
+        first.price_pence,
+        first.full_price_pence,
     )
     session, _ = Session.objects.get_or_create(
         activity=activity,

@@ -14,9 +14,11 @@ lettings per site (each partner lets at four sites), 21 weekday dates each in
 October 2026 at a stored price: 5,040 approved slots. Then it measures:
 
 1. the monthly invoice run: every site's business manager builds October's
-   drafts (payments.invoicing.invoices_build_month) and issues each of them
-   (invoice_issue: gapless trust numbers, audit entries, the partner's email
-   sent after commit); total seconds, invoices, lines, queries and emails;
+   drafts (payments.invoicing.invoices_build_month) and issues them all
+   (invoices_issue_month, what `build_invoices --issue` and the Income page's
+   "Issue all drafts" do: gapless trust numbers, an audit entry each, the
+   partners' emails after commit); total seconds, invoices, lines, queries
+   and emails;
 2. webhook handling: 500 `payment_intent.succeeded` events for card payments
    (PENDING Payment rows with their intent ids, part payments of the issued
    invoices), each a real POST to /payments/stripe/webhook/ through Django's
@@ -187,21 +189,17 @@ def _invoice_run(pairs):
     """Build and issue October's invoices at every site, as its manager."""
     from django.core import mail
 
-    from payments.invoicing import invoice_issue, invoices_build_month
+    from payments.invoicing import invoices_build_month, invoices_issue_month
 
     mail.outbox = []
     with QueryCounter() as counter:
         start, start_cpu = time.perf_counter(), time.process_time()
         build_start = start
-        drafts = []
         for site, manager in pairs:
-            drafts += [
-                (manager, d)
-                for d in invoices_build_month(actor=manager, site=site, month=MONTH)
-            ]
+            invoices_build_month(actor=manager, site=site, month=MONTH)
         build_s = time.perf_counter() - build_start
-        for manager, draft in drafts:
-            invoice_issue(actor=manager, invoice=draft)
+        for site, manager in pairs:
+            invoices_issue_month(actor=manager, site=site, month=MONTH)
         total_s = time.perf_counter() - start
         cpu_s = time.process_time() - start_cpu
     return total_s, build_s, cpu_s, counter.count, len(mail.outbox)

@@ -13,10 +13,10 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_f
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from hub.api_base import ApiView, StrictInputSerializer
+from hub.api_base import ApiView, StrictInputSerializer, object_or_404
 from hub.api_schema import paginated
 from payments import invoicing, selectors, services
-from payments.models import Invoice, InvoiceLine, Payment
+from payments.models import Invoice, InvoiceLine, Payment, Refund
 
 PENCE = {"min_value": 0, "help_text": "In pence."}
 
@@ -48,6 +48,17 @@ class InvoiceLineOutput(serializers.Serializer):
     amount_pence = serializers.IntegerField(**PENCE)
 
 
+class InvoiceRefundOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "InvoiceRefund"
+
+    id = serializers.IntegerField()
+    amount_pence = serializers.IntegerField(**PENCE)
+    status = enum(Refund.Status.choices)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class InvoicePaymentOutput(serializers.Serializer):
     class Meta:
         ref_name = "InvoicePayment"
@@ -59,6 +70,9 @@ class InvoicePaymentOutput(serializers.Serializer):
     refunded_pence = serializers.IntegerField(**PENCE)
     reference = serializers.CharField()
     received_on = serializers.DateField(allow_null=True)
+    refunds = InvoiceRefundOutput(
+        many=True, source="refunds.all", help_text="Newest first."
+    )
 
 
 class InvoiceListOutput(serializers.Serializer):
@@ -293,3 +307,49 @@ class InvoiceCardIntentApi(ApiView):
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         }
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class InvoiceRefundInput(StrictInputSerializer):
+    amount_pence = serializers.IntegerField(
+        min_value=1,
+        max_value=100_000_000,
+        help_text="In pence; at most the payment less what is refunded of it.",
+    )
+    reason = serializers.CharField(
+        max_length=500, help_text="Why: the partner is told this."
+    )
+
+
+class InvoicePaymentRefundApi(ApiView):
+    """Refund all or part of one payment of an invoice (business managers of
+    the invoice's site). A card payment is refunded through Stripe (its
+    refund is pending until Stripe answers); money received offline is
+    recorded as returned. Never more than the payment less its refunds; the
+    invoice's paid total and status follow. 409 when the payment is
+    refunded in full already."""
+
+    @extend_schema(
+        request=InvoiceRefundInput,
+        responses={201: InvoiceDetailOutput},
+        operation_id="invoices_refund_payment",
+        examples=[
+            OpenApiExample(
+                "Overpaid after a credit note",
+                value={
+                    "amount_pence": 5000,
+                    "reason": "Paid before the 27 October credit note",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, invoice_id: int, payment_id: int):
+        data = self.input(InvoiceRefundInput)
+        invoice = selectors.invoice_get(invoice_id=invoice_id, actor=request.user)
+        payment = object_or_404(
+            invoice.payments.exclude(status=Payment.Status.CANCELLED),
+            what="payment",
+            pk=payment_id,
+        )
+        services.invoice_payment_refund(actor=request.user, payment=payment, **data)
+        return Response(detail_data(invoice), status=status.HTTP_201_CREATED)

@@ -26,6 +26,11 @@ urlpatterns = [
         name="invoice-record-payment",
     ),
     path(
+        "invoices/<int:invoice_id>/payments/<int:payment_id>/refunds/",
+        api.InvoicePaymentRefundApi.as_view(),
+        name="invoice-payment-refund",
+    ),
+    path(
         "invoices/<int:invoice_id>/card-intent/",
         api.InvoiceCardIntentApi.as_view(),
         name="invoice-card-intent",

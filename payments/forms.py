@@ -55,6 +55,28 @@ class RecordPaymentForm(HubForm):
         }
 
 
+class RefundPaymentForm(HubForm):
+    amount = forms.DecimalField(
+        label="Amount to refund, in pounds",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1000000"),
+        max_digits=9,
+        decimal_places=2,
+        help_text="For example 50.00. At most what is left of this payment.",
+    )
+    reason = forms.CharField(
+        label="Why you are refunding",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The partner is told this.",
+    )
+
+    def add_domain_error(self, exc) -> None:
+        if exc.field == "amount_pence":
+            exc.field = "amount"
+        super().add_domain_error(exc)
+
+
 class VoidForm(HubForm):
     reason = forms.CharField(
         label="Reason",

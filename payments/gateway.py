@@ -177,7 +177,9 @@ def confirm_intent_for_tests(
 ) -> Intent:
     """Pay an intent server-side with a test card (tests and the demo, against
     localstripe or Stripe's test mode; in production Stripe.js confirms in the
-    payer's browser). 4000000000000002 is declined."""
+    payer's browser). 4000000000000002 is declined; a 3-D Secure card such as
+    4000002760003184 leaves the intent "requires_action" until the payer
+    authenticates (localstripe's Stripe.js stand-in does that step)."""
     client = _client()
     try:
         pm = client.v1.payment_methods.create(

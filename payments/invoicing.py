@@ -14,6 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from bookings.models import Booking, Slot
@@ -67,10 +68,7 @@ def lock(invoice: Invoice) -> Invoice:
 
 def recount(invoice: Invoice) -> None:
     """Subtotal, VAT and total from the lines (drafts and new credit notes only)."""
-    subtotal = sum(line.amount_pence for line in invoice.lines.all())
-    invoice.subtotal_pence = subtotal
-    invoice.vat_pence = vat_on(subtotal, invoice.vat_rate_bp)
-    invoice.total_pence = subtotal + invoice.vat_pence
+    _set_totals(invoice, sum(line.amount_pence for line in invoice.lines.all()))
 
 
 def settle_status(invoice: Invoice, today: dt.date | None = None) -> None:
@@ -135,7 +133,11 @@ def invoices_build_month(*, actor, site: Site, month: dt.date) -> list[Invoice]:
     """Create or bring up to date the draft invoices of `site` for the month of
     `month`: one per partner (or per booking, by the site's billing), with a
     line for every approved date at its stored price not yet on an issued
-    invoice. Returns the drafts touched."""
+    invoice. Returns the drafts touched.
+
+    A fixed number of queries per site and one audit entry per draft: the
+    drafts that exist are read at once, new drafts are created with their
+    totals in one insert and every line in another."""
     _system_or(actor, "payments.build_invoices", site)
     Site.objects.select_for_update().filter(pk=site.pk).first()  # one build at a time
     first = month_start(month)
@@ -145,12 +147,71 @@ def invoices_build_month(*, actor, site: Site, month: dt.date) -> list[Invoice]:
     for slot in _slots_to_invoice(site, first):
         key = (slot.booking.partner_id, slot.booking_id if per_booking else None)
         groups[key].append(slot)
-    drafts = []
-    for (partner_id, booking_id), slots in groups.items():
-        drafts.append(
-            _fill_draft(actor, site, billing, first, partner_id, booking_id, slots)
+    if not groups:
+        return []
+    existing = {
+        (invoice.partner_id, invoice.booking_id): invoice
+        for invoice in Invoice.objects.select_for_update().filter(
+            site=site,
+            period_start=first,
+            kind=Invoice.Kind.INVOICE,
+            status=Invoice.Status.DRAFT,
         )
-    return drafts
+    }
+    lines = {key: [_line_for(slot) for slot in slots] for key, slots in groups.items()}
+    befores = {key: snapshot(existing[key], MONEY_FIELDS) for key in existing}
+    invoices, new = {}, []
+    for key, key_lines in lines.items():
+        invoice = existing.get(key)
+        if invoice is None:
+            invoice = Invoice(
+                site=site,
+                partner_id=key[0],
+                booking_id=key[1],
+                period_start=first,
+                period_end=month_end(first),
+            )
+            new.append(invoice)
+        invoice.vat_rate_bp = billing.vat_rate_bp
+        added = sum(line.amount_pence for line in key_lines)
+        _set_totals(invoice, invoice.subtotal_pence + added)
+        invoices[key] = invoice
+    Invoice.objects.bulk_create(new)  # with their totals: no second write
+    for key, key_lines in lines.items():
+        for line in key_lines:
+            line.invoice = invoices[key]
+    InvoiceLine.objects.bulk_create(
+        [line for key_lines in lines.values() for line in key_lines]
+    )
+    for key, invoice in invoices.items():
+        if key in existing:
+            invoice.save()
+        audit_record(
+            actor=actor,
+            action="invoice.draft_updated" if key in existing else "invoice.drafted",
+            obj=invoice,
+            changes={
+                **diff(befores.get(key, _EMPTY_DRAFT), snapshot(invoice, MONEY_FIELDS)),
+                "lines": [0, len(lines[key])],
+            },
+        )
+    return list(invoices.values())
+
+
+# What a new draft's money fields are "before" (for its audit entry).
+_EMPTY_DRAFT = {
+    "status": Invoice.Status.DRAFT,
+    "subtotal_pence": 0,
+    "vat_pence": 0,
+    "total_pence": 0,
+    "paid_pence": 0,
+}
+
+
+def _set_totals(invoice: Invoice, subtotal: int) -> None:
+    invoice.subtotal_pence = subtotal
+    invoice.vat_pence = vat_on(subtotal, invoice.vat_rate_bp)
+    invoice.total_pence = subtotal + invoice.vat_pence
 
 
 def _draft_for(site, billing, first, partner_id, booking_id) -> tuple[Invoice, bool]:
@@ -179,30 +240,6 @@ def _draft_for(site, billing, first, partner_id, booking_id) -> tuple[Invoice, b
     return invoice, True
 
 
-def _fill_draft(actor, site, billing, first, partner_id, booking_id, slots):
-    # Dates approved after the month's invoice was issued go on a new draft
-    # for the same month (one draft at a time per partner, site and month).
-    invoice, created = _draft_for(site, billing, first, partner_id, booking_id)
-    before = snapshot(invoice, MONEY_FIELDS)
-    lines = [_line_for(slot) for slot in slots]
-    for line in lines:
-        line.invoice = invoice
-    InvoiceLine.objects.bulk_create(lines)
-    invoice.vat_rate_bp = billing.vat_rate_bp
-    recount(invoice)
-    invoice.save()
-    audit_record(
-        actor=actor,
-        action="invoice.drafted" if created else "invoice.draft_updated",
-        obj=invoice,
-        changes={
-            **diff(before, snapshot(invoice, MONEY_FIELDS)),
-            "lines": [0, len(lines)],
-        },
-    )
-    return invoice
-
-
 # --- Issue and void ----------------------------------------------------------
 
 
@@ -220,14 +257,43 @@ def take_number(invoice: Invoice) -> None:
     transaction that issues it: the counter row stays locked until commit, so
     numbers are gapless (a rolled-back issue gives its number back) and never
     taken twice."""
-    key, prefix = _series(invoice.site, invoice.kind)
+    _take_numbers([invoice])
+
+
+def _take_numbers(invoices: list[Invoice]) -> None:
+    """The next numbers of their series, in order, for invoices of one site
+    and kind: the counter is locked and moved on once for all of them."""
+    key, prefix = _series(invoices[0].site, invoices[0].kind)
     InvoiceCounter.objects.get_or_create(series=key)
     counter = InvoiceCounter.objects.select_for_update().get(series=key)
-    counter.last_number += 1
+    for invoice in invoices:
+        counter.last_number += 1
+        invoice.series = key
+        invoice.sequence = counter.last_number
+        invoice.number = f"{prefix}-{counter.last_number:05d}"
     counter.save(update_fields=["last_number"])
-    invoice.series = key
-    invoice.sequence = counter.last_number
-    invoice.number = f"{prefix}-{counter.last_number:05d}"
+
+
+def _issue_day(site: Site, issued_on: dt.date | None) -> dt.date:
+    today = local_today(site)
+    if issued_on is not None and issued_on > today:
+        raise DomainError("The issue date cannot be in the future.", field="issued_on")
+    return issued_on or today
+
+
+def _mark_issued(actor, invoice: Invoice, before: dict, day, billing) -> None:
+    """Date, due date and status of a numbered draft; saved and audited."""
+    invoice.issued_on = day
+    invoice.issued_at = timezone.now()
+    invoice.due_on = day + dt.timedelta(days=billing.payment_terms_days)
+    invoice.status = Invoice.Status.ISSUED
+    invoice.save()
+    audit_record(
+        actor=actor,
+        action="invoice.issued",
+        obj=invoice,
+        changes=diff(before, snapshot(invoice, (*MONEY_FIELDS, "number"))),
+    )
 
 
 @transaction.atomic
@@ -246,26 +312,56 @@ def invoice_issue(
     if invoice.total_pence <= 0:
         raise DomainError("This draft has nothing to charge. Void it instead.")
     before = snapshot(invoice, (*MONEY_FIELDS, "number"))
-    today = local_today(invoice.site)
-    if issued_on is not None and issued_on > today:
-        raise DomainError("The issue date cannot be in the future.", field="issued_on")
-    today = issued_on or today
+    day = _issue_day(invoice.site, issued_on)
     take_number(invoice)
-    invoice.issued_on = today
-    invoice.issued_at = timezone.now()
-    invoice.due_on = today + dt.timedelta(
-        days=billing_for(invoice.site).payment_terms_days
-    )
-    invoice.status = Invoice.Status.ISSUED
-    invoice.save()
-    audit_record(
-        actor=actor,
-        action="invoice.issued",
-        obj=invoice,
-        changes=diff(before, snapshot(invoice, (*MONEY_FIELDS, "number"))),
-    )
+    _mark_issued(actor, invoice, before, day, billing_for(invoice.site))
     transaction.on_commit(lambda: _notify(invoice.pk, "issued"))
     return invoice
+
+
+@transaction.atomic
+def invoices_issue_month(
+    *, actor, site: Site, month: dt.date, issued_on: dt.date | None = None
+) -> list[Invoice]:
+    """Issue every draft of `site` for the month of `month` at once (the
+    monthly run: `build_invoices --issue`, the Income page's "Issue all
+    drafts"): numbered in order under one lock of the counter, each saved and
+    audited as `invoice_issue` does, the partners emailed after commit by one
+    task. Drafts with nothing to charge stay drafts. A fixed number of
+    queries plus two per invoice (its update and its audit entry)."""
+    drafts = list(
+        Invoice.objects.select_for_update()
+        .select_related("site")
+        .filter(
+            site=site,
+            period_start=month_start(month),
+            kind=Invoice.Kind.INVOICE,
+            status=Invoice.Status.DRAFT,
+        )
+        .order_by("pk")
+    )
+    for draft in drafts:
+        _system_or(actor, "payments.issue_invoice", draft)
+    day = _issue_day(site, issued_on)
+    subtotals = dict(
+        InvoiceLine.objects.filter(invoice__in=drafts)
+        .values("invoice")
+        .annotate(total=Sum("amount_pence"))
+        .values_list("invoice", "total")
+    )
+    for draft in drafts:
+        _set_totals(draft, subtotals.get(draft.pk, 0))
+    issuable = [draft for draft in drafts if draft.total_pence > 0]
+    if not issuable:
+        return []
+    befores = [snapshot(i, (*MONEY_FIELDS, "number")) for i in issuable]
+    _take_numbers(issuable)
+    billing = billing_for(site)
+    for invoice, before in zip(issuable, befores, strict=True):
+        _mark_issued(actor, invoice, before, day, billing)
+    ids = [invoice.pk for invoice in issuable]
+    transaction.on_commit(lambda: _notify_many(ids, "issued"))
+    return issuable
 
 
 @transaction.atomic
@@ -320,6 +416,12 @@ def _notify(invoice_id: int, kind: str) -> None:
     from payments.tasks import send_invoice_email
 
     send_invoice_email.delay(invoice_id, kind)
+
+
+def _notify_many(invoice_ids: list[int], kind: str) -> None:
+    from payments.tasks import send_invoice_emails
+
+    send_invoice_emails.delay(invoice_ids, kind)
 
 
 # --- Cancelled dates: credit notes and late-cancellation charges -------------

@@ -3,7 +3,7 @@ Called from transaction.on_commit only (through payments.tasks), so nothing is
 sent for a change that was rolled back."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.urls import reverse
 
 from bookings.pricing import format_pence
@@ -11,18 +11,21 @@ from partners.models import PartnerMembership
 from payments.models import Invoice, Payment
 
 
-def _invoice(invoice_id: int) -> Invoice:
-    return Invoice.objects.select_related("partner", "site", "credit_for").get(
-        pk=invoice_id
-    )
-
-
 def recipients(invoice: Invoice) -> list[str]:
     """The partner's contact address and its admins'."""
-    admins = PartnerMembership.objects.filter(
-        partner_id=invoice.partner_id, role=PartnerMembership.Role.ADMIN
-    ).values_list("user__email", flat=True)
-    return sorted({e for e in [invoice.partner.contact_email, *admins] if e})
+    return _recipients([invoice])[invoice.partner_id]
+
+
+def _recipients(invoices: list[Invoice]) -> dict[int, list[str]]:
+    """{partner id: addresses} for the invoices' partners, in one query."""
+    admins: dict[int, set[str]] = {i.partner_id: set() for i in invoices}
+    for partner_id, email in PartnerMembership.objects.filter(
+        partner_id__in=admins, role=PartnerMembership.Role.ADMIN
+    ).values_list("partner_id", "user__email"):
+        admins[partner_id].add(email)
+    for invoice in invoices:
+        admins[invoice.partner_id].add(invoice.partner.contact_email)
+    return {pk: sorted(e for e in emails if e) for pk, emails in admins.items()}
 
 
 def _link(invoice: Invoice) -> str:
@@ -40,10 +43,32 @@ def _summary(invoice: Invoice) -> list[str]:
 
 
 def invoice_email(invoice_id: int, kind: str) -> None:
-    invoice = _invoice(invoice_id)
-    to = recipients(invoice)
-    if not to:
-        return
+    invoice_emails([invoice_id], kind)
+
+
+def invoice_emails(invoice_ids: list[int], kind: str) -> None:
+    """Issued (or credit note, or overdue) emails for the invoices, sent over
+    one connection: two queries whatever their number."""
+    invoices = list(
+        Invoice.objects.select_related("partner", "site", "credit_for")
+        .filter(pk__in=invoice_ids)
+        .order_by("pk")
+    )
+    to = _recipients(invoices)
+    messages = []
+    for invoice in invoices:
+        if to[invoice.partner_id]:
+            subject, body = _invoice_message(invoice, kind)
+            messages.append(
+                EmailMessage(
+                    subject, body, settings.DEFAULT_FROM_EMAIL, to[invoice.partner_id]
+                )
+            )
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def _invoice_message(invoice: Invoice, kind: str) -> tuple[str, str]:
     if invoice.is_credit_note:
         subject = f"Credit note {invoice.number} for {invoice.credit_for.number}"
         lines = [
@@ -62,7 +87,7 @@ def invoice_email(invoice_id: int, kind: str) -> None:
         subject = f"Invoice {invoice.number} from {invoice.site.name}"
         lines = [*_summary(invoice), f"Due by {invoice.due_on:%-d %B %Y}."]
     lines += ["", f"See it, print it or pay it: {_link(invoice)}"]
-    send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, to)
+    return subject, "\n".join(lines)
 
 
 def receipt_email(payment_id: int) -> None:
@@ -85,3 +110,35 @@ def receipt_email(payment_id: int) -> None:
         ]
     )
     send_mail(f"Receipt for {invoice}", body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+def refund_email(refund_id: int) -> None:
+    """Tell the partner about a refund of an invoice payment and why."""
+    from payments.models import Refund
+
+    refund = Refund.objects.select_related(
+        "payment__invoice__partner", "payment__invoice__site"
+    ).get(pk=refund_id)
+    invoice = refund.payment.invoice
+    if invoice is None:
+        return
+    to = recipients(invoice)
+    if not to:
+        return
+    how = (
+        "It goes back to the card you paid with and takes 5 to 10 days to arrive."
+        if refund.payment.method == Payment.Method.CARD
+        else f"{invoice.site.name} is returning it to you "
+        f"(you paid by {refund.payment.get_method_display().lower()})."
+    )
+    body = "\n".join(
+        [
+            f"We are refunding {format_pence(refund.amount_pence)} of your "
+            f"payment for {invoice}.",
+            f"Reason: {refund.reason}",
+            how,
+            "",
+            _link(invoice),
+        ]
+    )
+    send_mail(f"Refund for {invoice}", body, settings.DEFAULT_FROM_EMAIL, to)

@@ -26,4 +26,9 @@ def reconcile_pending() -> dict:
 
     if sent := refunds_send_pending():
         outcomes["sign-up refund sent"] += sent
+    # Invoice refunds likewise (payments.services.invoice_payment_refund).
+    from payments.services import invoice_refunds_send_pending
+
+    if sent := invoice_refunds_send_pending():
+        outcomes["invoice refund sent"] += sent
     return dict(outcomes)

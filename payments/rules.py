@@ -2,7 +2,7 @@
 
 A partner's staff see their partner's issued invoices (never drafts) and pay
 them by card; the business manager of the invoice's site sees every invoice of
-that site, issues, voids and records offline payments.
+that site, issues, voids, records offline payments and refunds payments.
 """
 
 import rules
@@ -26,6 +26,7 @@ manager = is_platform_admin | is_business_manager_of
 rules.add_perm("payments.view_invoice", manager | (is_partner_member & is_not_draft))
 rules.add_perm("payments.pay_invoice", is_platform_admin | is_partner_member)
 rules.add_perm("payments.record_payment", manager)
+rules.add_perm("payments.refund_invoice_payment", manager)
 rules.add_perm("payments.issue_invoice", manager)
 rules.add_perm("payments.void_invoice", manager)
 rules.add_perm("payments.build_invoices", manager)

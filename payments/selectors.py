@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from bookings.pricing import format_pence
 from hub.api_base import object_or_404
@@ -128,6 +129,49 @@ def income_chart(income: Income):
     )
 
 
+def paid_places_for(*, site: Site, month: dt.date) -> list:
+    """Paid activity places signed up for in the month at `site` (sign-ups
+    with something to pay, any status), with what was paid and refunded.
+    One query."""
+    from activities.models import SignUp
+    from hub.calendar_dates import local_day_bounds
+    from payments.invoicing import month_end
+    from payments.models import Refund
+
+    first = month.replace(day=1)
+    start, _ = local_day_bounds(first, site)
+    _, end = local_day_bounds(month_end(first), site)
+    paid = (
+        Payment.objects.filter(signup=OuterRef("pk"), status=Payment.Status.SUCCEEDED)
+        .values("signup")
+        .annotate(total=Sum("amount_pence"))
+        .values("total")
+    )
+    refunded = (
+        Refund.objects.filter(
+            payment__signup=OuterRef("pk"),
+            status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED],
+        )
+        .values("payment__signup")
+        .annotate(total=Sum("amount_pence"))
+        .values("total")
+    )
+    return list(
+        SignUp.objects.filter(
+            activity__booking__room__site=site,
+            created_at__gte=start,
+            created_at__lt=end,
+            activity__price_pence__gt=0,
+        )
+        .select_related("activity", "household", "session")
+        .annotate(
+            paid_pence=Coalesce(Subquery(paid), 0),
+            refunded_pence=Coalesce(Subquery(refunded), 0),
+        )
+        .order_by("activity__title", "created_at", "pk")
+    )
+
+
 def months_back(today: dt.date, count: int = 12) -> list[dt.date]:
     """The first days of this month and the `count - 1` before it, newest first."""
     months, first = [], today.replace(day=1)
@@ -147,5 +191,6 @@ __all__ = [
     "invoice_payments",
     "invoices_visible",
     "months_back",
+    "paid_places_for",
     "sites_for_income",
 ]

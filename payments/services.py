@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from bookings.pricing import format_pence
 from hub.audit import audit_record, diff, snapshot
 from hub.errors import DomainError, StateError
 from hub.rules import require_perm
@@ -183,6 +184,134 @@ def _cancel_pending(payment: Payment) -> None:
                 intent_id, idempotency_key=f"cancel-{intent_id}"
             )
         )
+
+
+# --- Refunds of invoice payments (the business manager) ----------------------
+
+
+def refundable_pence(payment: Payment) -> int:
+    """What is left to refund of `payment`: its amount less the refunds
+    pending or made, counted from the refund rows (one query)."""
+    if payment.status != Payment.Status.SUCCEEDED:
+        return 0
+    taken = (
+        payment.refunds.filter(
+            status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]
+        ).aggregate(total=Sum("amount_pence"))["total"]
+        or 0
+    )
+    return max(payment.amount_pence - taken, 0)
+
+
+@transaction.atomic
+def invoice_payment_refund(
+    *, actor, payment: Payment, amount_pence: int, reason: str
+) -> Refund:
+    """Give back all or part of one payment of an invoice (business manager).
+
+    A card payment is refunded through Stripe: the refund is recorded pending
+    and sent after commit with the idempotency key "refund-<pk>" (a rolled
+    back refund is never sent; a retry never refunds twice). Money received
+    offline is recorded as returned (the manager hands it back by transfer,
+    cheque or cash) and counts at once. Never more than the payment less its
+    refunds: the payment and then its invoice are locked (the order the
+    webhook locks them in), so two refunds at once cannot pass it. The
+    invoice's paid total and status follow; the partner is emailed."""
+    if payment.invoice_id is None:
+        raise StateError(
+            "This payment is for an activity place: refund it from the "
+            "sign-up's money page."
+        )
+    require_perm(
+        actor,
+        "payments.refund_invoice_payment",
+        payment.invoice,
+        message="Only the school's business manager can refund an invoice payment.",
+    )
+    if amount_pence <= 0:
+        raise DomainError("Amount must be more than zero.", field="amount_pence")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(
+            "Enter why you are refunding: the partner will see it.", field="reason"
+        )
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    invoice = lock(payment.invoice)
+    if payment.status != Payment.Status.SUCCEEDED:
+        raise StateError(
+            f"This payment is {payment.get_status_display().lower()}: only money "
+            "received can be refunded."
+        )
+    left = refundable_pence(payment)
+    if left == 0:
+        raise StateError("This payment is refunded in full already.")
+    if amount_pence > left:
+        raise DomainError(
+            f"Amount: at most {format_pence(left)} of this payment can be "
+            "refunded (what was paid, less what is refunded already).",
+            field="amount_pence",
+        )
+    card = payment.method == Payment.Method.CARD
+    before = snapshot(invoice, MONEY_FIELDS)
+    refund = Refund.objects.create(
+        payment=payment,
+        amount_pence=amount_pence,
+        reason=reason[:500],
+        status=Refund.Status.PENDING if card else Refund.Status.SUCCEEDED,
+        created_by=actor,
+    )
+    _recount_refunded(payment)
+    recount_paid(invoice)
+    invoice.save()
+    audit_record(
+        actor=actor,
+        action="invoice.refund_requested" if card else "invoice.refund_recorded",
+        obj=invoice,
+        reason=reason,
+        changes={
+            **diff(before, snapshot(invoice, MONEY_FIELDS)),
+            "refund": [
+                None,
+                {
+                    "payment": payment.pk,
+                    "method": payment.method,
+                    "amount_pence": amount_pence,
+                    "status": refund.status,
+                },
+            ],
+        },
+    )
+    refund_id = refund.pk
+    if card:
+        transaction.on_commit(lambda: _send_refund(refund_id))
+    transaction.on_commit(lambda: _refund_notice(refund_id))
+    return refund
+
+
+def invoice_refunds_send_pending() -> int:
+    """Send again the invoice card refunds that never reached Stripe (Stripe
+    was away); reconcile calls this. Returns how many went."""
+    from payments.tasks import send_refund
+
+    pending = Refund.objects.filter(
+        status=Refund.Status.PENDING,
+        stripe_refund_id__isnull=True,
+        payment__invoice__isnull=False,
+        payment__method=Payment.Method.CARD,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for refund_id in list(pending):
+        send_refund(refund_id)
+        sent += Refund.objects.filter(
+            pk=refund_id, stripe_refund_id__isnull=False
+        ).exists()
+    return sent
+
+
+def _refund_notice(refund_id: int) -> None:
+    from payments.tasks import send_refund_notice
+
+    send_refund_notice.delay(refund_id)
 
 
 # --- What Stripe tells us (webhooks and reconcile) ---------------------------
@@ -428,7 +557,13 @@ def refund_mark_sent(*, refund: Refund, stripe_refund: gateway.StripeRefund) -> 
     elif stripe_refund.status in ("failed", "canceled"):
         refund.status = Refund.Status.FAILED
     refund.save()
-    _recount_refunded(Payment.objects.select_for_update().get(pk=refund.payment_id))
+    payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+    _recount_refunded(payment)
+    if payment.invoice_id and refund.status == Refund.Status.FAILED:
+        # A refund Stripe refused no longer counts: the money stays paid.
+        invoice = lock(payment.invoice)
+        recount_paid(invoice)
+        invoice.save()
     audit_record(
         actor=None,
         action="refund.sent",

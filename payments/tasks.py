@@ -2,6 +2,7 @@
 Celery workers; without it eagerly in the web process (after commit)."""
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,10 +10,18 @@ from django.utils import timezone
 from hub.celery import app
 from payments import gateway, notifications
 
+log = logging.getLogger(__name__)
+
 
 @app.task(ignore_result=True)
 def send_invoice_email(invoice_id: int, kind: str) -> None:
     notifications.invoice_email(invoice_id, kind)
+
+
+@app.task(ignore_result=True)
+def send_invoice_emails(invoice_ids: list[int], kind: str) -> None:
+    """The emails of a monthly run, one task for them all."""
+    notifications.invoice_emails(invoice_ids, kind)
 
 
 @app.task(ignore_result=True)
@@ -27,23 +36,34 @@ def cancel_intent(intent_id: str) -> None:
 
 @app.task(ignore_result=True)
 def send_refund(refund_id: int) -> None:
-    """Ask Stripe for a refund we recorded (idempotent by the refund's id)."""
+    """Ask Stripe for a refund we recorded (idempotent by the refund's id).
+    Stripe away: the refund stays pending and reconcile sends it again."""
     from payments.models import Refund
     from payments.services import refund_mark_sent
 
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
-    if refund.stripe_refund_id:
+    if refund.stripe_refund_id or refund.status != Refund.Status.PENDING:
         return
-    sent = gateway.create_refund(
-        payment_intent_id=refund.payment.stripe_payment_intent_id,
-        amount_pence=refund.amount_pence,
-        idempotency_key=f"refund-{refund.pk}",
-        metadata={
-            "kind": "invoice" if refund.payment.invoice_id else "signup",
-            "object_id": str(refund.payment.invoice_id or refund.payment.signup_id),
-        },
-    )
+    try:
+        sent = gateway.create_refund(
+            payment_intent_id=refund.payment.stripe_payment_intent_id,
+            amount_pence=refund.amount_pence,
+            idempotency_key=f"refund-{refund.pk}",
+            metadata={
+                "kind": "invoice" if refund.payment.invoice_id else "signup",
+                "object_id": str(refund.payment.invoice_id or refund.payment.signup_id),
+                "refund_id": str(refund.pk),
+            },
+        )
+    except gateway.GatewayError:
+        log.warning("Refund %s not sent to Stripe; it stays pending", refund.pk)
+        return
     refund_mark_sent(refund=refund, stripe_refund=sent)
+
+
+@app.task(ignore_result=True)
+def send_refund_notice(refund_id: int) -> None:
+    notifications.refund_email(refund_id)
 
 
 REMINDER_EVERY = dt.timedelta(days=7)
@@ -73,7 +93,7 @@ def send_overdue_reminders() -> int:
             invoice.last_reminder_on = today
             invoice.save(update_fields=["last_reminder_on", "updated_at"])
             transaction.on_commit(
-                lambda pk=invoice_id: notifications.invoice_email(pk, "overdue")
+                lambda pk=invoice_id: send_invoice_email.delay(pk, "overdue")
             )
         sent += 1
     return sent

@@ -14,9 +14,15 @@ urlpatterns = [
         views.invoice_record_payment,
         name="invoice-record-payment",
     ),
+    path(
+        "invoices/<int:invoice_id>/payments/<int:payment_id>/refund/",
+        views.invoice_payment_refund,
+        name="invoice-payment-refund",
+    ),
     path("income/", views.income, name="income"),
     path("income/invoices.csv", views.income_csv, name="income-csv"),
     path("income/build/", views.income_build, name="income-build"),
+    path("income/issue/", views.income_issue, name="income-issue"),
     path("sites/<int:site_id>/billing/", views.site_billing, name="site-billing"),
     # Paid activity places (payments/views_checkout.py)
     path("checkout/<int:signup_id>/", views_checkout.checkout, name="checkout"),

@@ -20,8 +20,15 @@ from hub.audit import audit_history_for
 from hub.models import Site
 from hub.views_base import act, submit
 from payments import gateway, invoicing, selectors, services
-from payments.forms import BillingForm, IncomeFilterForm, RecordPaymentForm, VoidForm
-from payments.models import Invoice
+from payments.forms import (
+    BillingForm,
+    IncomeFilterForm,
+    RecordPaymentForm,
+    RefundPaymentForm,
+    VoidForm,
+    to_pence,
+)
+from payments.models import Invoice, Payment
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -79,6 +86,8 @@ def _detail_context(request, invoice: Invoice, **extra) -> dict:
         and user.has_perm("payments.void_invoice", invoice),
         "stripe_key": settings.STRIPE_PUBLISHABLE_KEY if can_pay else "",
         "stripe_js": settings.STRIPE_JS_URL if can_pay else "",
+        "can_refund": not invoice.is_credit_note
+        and user.has_perm("payments.refund_invoice_payment", invoice),
         "history": audit_history_for(invoice)
         if user.has_perm("payments.record_payment", invoice)
         else [],
@@ -156,6 +165,48 @@ def invoice_record_payment(request, invoice_id: int):
     return render(request, "payments/invoice_detail.html", context, status=400)
 
 
+@login_required
+def invoice_payment_refund(request, invoice_id: int, payment_id: int):
+    """Refund all or part of one payment of an invoice (business manager):
+    by card back through Stripe, offline recorded as returned, with a reason."""
+    invoice = selectors.invoice_get(invoice_id=invoice_id, actor=request.user)
+    _require(request.user, "payments.refund_invoice_payment", invoice)
+    payment = get_object_or_404(
+        Payment, pk=payment_id, invoice=invoice, status=Payment.Status.SUCCEEDED
+    )
+    form = RefundPaymentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.invoice_payment_refund(
+                actor=request.user,
+                payment=payment,
+                amount_pence=to_pence(data["amount"]),
+                reason=data["reason"],
+            ),
+        )
+        if done:
+            messages.success(
+                request,
+                "Refund sent to the card company. The partner has been emailed."
+                if payment.method == Payment.Method.CARD
+                else "Refund recorded. The partner has been emailed.",
+            )
+            return redirect("payments:invoice", invoice.pk)
+    return render(
+        request,
+        "payments/payment_refund.html",
+        {
+            "invoice": invoice,
+            "payment": payment,
+            "refunds": list(payment.refunds.order_by("created_at", "pk")),
+            "left_pence": services.refundable_pence(payment),
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
 def _income_form(request):
     sites = selectors.sites_for_income(actor=request.user)
     today = timezone.localdate()
@@ -193,6 +244,7 @@ def income(request):
             "income": summary,
             "bars": selectors.income_chart(summary),
             "drafts": list(drafts),
+            "places": selectors.paid_places_for(site=site, month=month),
             "csv_url": reverse("payments:income-csv")
             + f"?site={site.pk}&month={month:%Y-%m}",
         },
@@ -290,6 +342,33 @@ def income_build(request):
         messages.success(
             request,
             f"{count} draft invoice{'s' if count != 1 else ''} built or updated.",
+        )
+    return redirect(reverse("payments:income") + f"?site={site.pk}&month={month:%Y-%m}")
+
+
+@login_required
+@require_POST
+def income_issue(request):
+    """Issue every draft of the month for one site (the monthly run)."""
+    _require(request.user, "payments.view_income")
+    form = IncomeFilterForm(
+        request.POST, sites=selectors.sites_for_income(actor=request.user)
+    )
+    if not form.is_valid():
+        return redirect("payments:income")
+    site, month = form.cleaned_data["site"], form.cleaned_data["month"]
+    done = act(
+        request,
+        lambda: invoicing.invoices_issue_month(
+            actor=request.user, site=site, month=month
+        ),
+    )
+    if done:
+        count = len(done.value)
+        messages.success(
+            request,
+            f"{count} invoice{'s' if count != 1 else ''} issued and emailed to "
+            "the partners.",
         )
     return redirect(reverse("payments:income") + f"?site={site.pk}&month={month:%Y-%m}")
 

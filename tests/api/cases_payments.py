@@ -168,3 +168,34 @@ def _(w):
     }
     _card_payments_on(cases[201])
     return cases
+
+
+@contract("POST /api/v1/invoices/{invoice_id}/payments/{payment_id}/refunds/")
+def _(w):
+    from payments.services import invoice_payment_refund
+
+    _draft, issued, paid = _invoices(w)
+    cheque = paid.payments.get()
+    path = {"invoice_id": paid.pk, "payment_id": cheque.pk}
+    ok = Call(w.manager, path, body={"amount_pence": 200, "reason": "Overpaid"})
+    returned = invoice_payment_record(
+        actor=w.manager, invoice=issued, amount_pence=500, method="cash"
+    )
+    invoice_payment_refund(
+        actor=w.manager, payment=returned, amount_pence=500, reason="Paid twice"
+    )
+    return calls(
+        ok,
+        201,
+        bad={"amount_pence": 0},
+        stranger=w.partner_user,
+        missing="payment_id",
+    ) | {
+        (400, "over what was paid"): replace(
+            ok,
+            body={"amount_pence": 999_999, "reason": "Overpaid"},
+            blames="amount_pence",
+            beyond_schema=True,
+        ),
+        409: replace(ok, path={"invoice_id": issued.pk, "payment_id": returned.pk}),
+    }

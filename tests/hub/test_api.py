@@ -149,11 +149,15 @@ def test_manager_patches_their_room(bm_api, room):
     ("body", "field", "message"),
     [
         ({"capacity": 0}, "capacity", "at least 1"),
-        ({"capacity": "twelve"}, "capacity", "valid integer"),
+        ({"capacity": "twelve"}, "capacity", "Capacity must be a whole number"),
         ({"capcity": 12}, "capcity", "Unknown field"),
         ({"features": ["jacuzzi"]}, "features", "No room feature has the slug"),
-        ({"is_bookable": "perhaps"}, "is_bookable", "valid boolean"),
-        ({"rate_daytime_pence": 12.5}, "rate_daytime_pence", "valid integer"),
+        (
+            {"is_bookable": "perhaps"},
+            "is_bookable",
+            "Is bookable must be true or false",
+        ),
+        ({"rate_daytime_pence": 12.5}, "rate_daytime_pence", "must be a whole number"),
     ],
 )
 def test_bad_patch_is_400_naming_the_field_and_changes_nothing(

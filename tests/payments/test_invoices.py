@@ -20,6 +20,7 @@ from payments.invoicing import (
     invoice_issue,
     invoice_void,
     invoices_build_month,
+    invoices_issue_month,
     slots_cancelled_apply,
     vat_on,
 )
@@ -183,6 +184,83 @@ def test_a_failed_issue_leaves_no_gap(hire, site, october, room):
         invoice_issue(actor=None, invoice=empty)  # nothing to charge
     (draft,) = invoices_build_month(actor=None, site=site, month=october)
     assert invoice_issue(actor=None, invoice=draft).sequence == 1
+
+
+def _three_partners_drafts(site, room, october):
+    for day in (13, 14, 15):
+        booking = approved_booking(
+            room=room,
+            partner=PartnerFactory(contact_email=f"p{day}@example.org"),
+            starts=london(2026, 10, day, 18),
+            weeks=2,
+        )
+        booking.slots.update(price_pence=1000 * day)
+    return invoices_build_month(actor=None, site=site, month=october)
+
+
+def test_the_monthly_run_issues_every_draft_in_order(
+    site, room, october, manager, django_capture_on_commit_callbacks
+):
+    drafts = _three_partners_drafts(site, room, october)
+    empty = Invoice.objects.create(
+        site=site,
+        partner=PartnerFactory(),
+        period_start=october,
+        period_end=dt.date(2026, 10, 31),
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        issued = invoices_issue_month(actor=manager, site=site, month=october)
+    assert [i.pk for i in issued] == sorted(d.pk for d in drafts)
+    assert [i.number for i in issued] == [
+        "INV-HILLSIDE-00001",
+        "INV-HILLSIDE-00002",
+        "INV-HILLSIDE-00003",
+    ]
+    for invoice in issued:
+        invoice.refresh_from_db()
+        assert invoice.status == Invoice.Status.ISSUED
+        assert invoice.due_on == dt.date(2026, 10, 31)
+        assert actions(invoice) == ["invoice.drafted", "invoice.issued"]
+    assert sorted(i.total_pence for i in issued) == [26000, 28000, 30000]
+    empty.refresh_from_db()
+    assert (empty.status, empty.number) == (Invoice.Status.DRAFT, None)
+    assert len(callbacks) == 1  # one task sends the run's emails
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "p13@example.org",
+        "p14@example.org",
+        "p15@example.org",
+    ]
+    assert invoices_issue_month(actor=manager, site=site, month=october) == []
+
+
+def test_only_the_sites_manager_runs_the_month(
+    site, room, october, partner_user, other_manager
+):
+    _three_partners_drafts(site, room, october)
+    for actor in (partner_user, other_manager):
+        with pytest.raises(PermissionDenied):
+            invoices_issue_month(actor=actor, site=site, month=october)
+    assert not Invoice.objects.exclude(status=Invoice.Status.DRAFT).exists()
+
+
+def test_issuing_sends_the_email_by_a_task_after_commit(
+    draft, partner, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Nothing is sent inside the issuing transaction: the email is a Celery
+    task queued on commit (run by a worker; eagerly without REDIS_URL)."""
+    partner.contact_email = "money@fal.example"
+    partner.save()
+    queued = []
+    monkeypatch.setattr(
+        tasks.send_invoice_email, "delay", lambda *args: queued.append(args)
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invoice_issue(actor=None, invoice=draft)
+    assert (queued, mail.outbox) == ([], [])
+    for callback in callbacks:
+        callback()
+    assert queued == [(draft.pk, "issued")]
+    assert mail.outbox == []
 
 
 def test_only_a_draft_can_be_issued(issued):

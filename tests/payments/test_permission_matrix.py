@@ -112,6 +112,7 @@ ACTIONS = {
     "payments.issue_invoice": {"business manager", "admin"},
     "payments.void_invoice": {"business manager", "admin"},
     "payments.record_payment": {"business manager", "admin"},
+    "payments.refund_invoice_payment": {"business manager", "admin"},
     "payments.pay_invoice": {"partner staff", "admin"},
 }
 

@@ -181,3 +181,28 @@ def test_the_activity_form_takes_the_price_in_pounds(client, paid, partner_user)
     body = client.get(url).content.decode()
     assert 'value="4.50"' in body
     assert "Full refund if cancelled at least this many days before" in body
+
+
+def test_income_lists_the_months_paid_places_in_fixed_queries(
+    client, paid, manager, site, stripe_off, django_assert_max_num_queries
+):
+    """The manager's Income page lists the month's places at paid activities
+    (free ones at £0.00) with what each paid, linked to its money page; the
+    number of queries does not grow with the places."""
+    income = reverse("payments:income") + f"?site={site.pk}&month=2026-10"
+    first = held(paid, children=2)
+    signup_payments.signup_record_payment(
+        signup=first, amount_pence=900, method="cash", actor=manager
+    )
+    client.force_login(manager)
+    with django_assert_max_num_queries(16):
+        page = client.get(income)
+    body = page.content.decode()
+    assert "Paid activity places" in body
+    assert reverse("payments:signup-money", args=[first.pk]) in body
+    assert "£9.00" in body
+    for _ in range(6):
+        held(paid, children=1)
+    with django_assert_max_num_queries(16):
+        page = client.get(income)
+    assert page.content.decode().count("/payments/sign-ups/") == 7

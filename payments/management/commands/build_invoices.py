@@ -7,7 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from hub.models import Site
-from payments.invoicing import invoice_issue, invoices_build_month, month_start
+from payments.invoicing import (
+    invoices_build_month,
+    invoices_issue_month,
+    month_start,
+)
 
 
 class Command(BaseCommand):
@@ -36,9 +40,8 @@ class Command(BaseCommand):
         drafts = 0
         for one in sites:
             built = invoices_build_month(actor=None, site=one, month=first)
-            drafts += len(built)
             if issue:
-                for invoice in built:
-                    invoice_issue(actor=None, invoice=invoice)
+                built = invoices_issue_month(actor=None, site=one, month=first)
+            drafts += len(built)
         verb = "issued" if issue else "drafted"
         self.stdout.write(f"{drafts} invoices {verb} for {first:%B %Y}.")
