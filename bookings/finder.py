@@ -4,7 +4,8 @@ the price for the partner asking.
 
 A constant number of queries whatever the number of rooms, schools or dates:
 the rooms (and their features), opening hours, closures, terms and holidays,
-the partner's insurance and ONE slot query; clashes are computed here in
+the partner's insurance and ONE slot query (closures, terms and holidays for
+all the schools at once through hub.calendar_dates' `*_by_site`); clashes are computed here in
 Python with bookings.conflicts, with the same buffers, wall-clock rules and
 prices as a request (bookings.services.checks, bookings.wallclock,
 bookings.pricing), so what the finder calls free is what a request accepts.
@@ -21,9 +22,13 @@ from bookings.compliance import insured_days
 from bookings.conflicts import Interval, clashes
 from bookings.models import Slot
 from bookings.scheduling import WEEKDAY_NAMES, Frequency
-from hub.calendar_dates import bank_holidays_england_and_wales
+from hub.calendar_dates import (
+    closed_days_by_site,
+    holiday_days_by_site,
+    terms_by_site,
+)
 from hub.errors import DomainError
-from hub.models import Closure, Holiday, OpeningHours, Room, Term
+from hub.models import OpeningHours, Room, Term
 
 MAX_DAYS = 190  # about two school terms: at most 28 dates of one weekday
 MAX_FEATURES = 10
@@ -204,80 +209,19 @@ class _Context:
 
     @classmethod
     def load(cls, rooms, search: Search, days, partner) -> "_Context":
-        sites = {r.site_id: r.site for r in rooms}
+        sites = list({r.site_id: r.site for r in rooms}.values())
         first, last = search.first_day, search.last_day
-        hours = OpeningHours.objects.filter(site_id__in=sites)
+        hours = OpeningHours.objects.filter(site_id__in=[s.pk for s in sites])
+        term_time = search.term_time_only
         return cls(
             hours={(h.site_id, h.weekday): h for h in hours},
-            closed=_closed(sites, first, last),
-            holidays=_periods(Holiday, sites, first, last)
-            if search.term_time_only
-            else {},
-            terms=_terms(sites, first, last) if search.term_time_only else {},
+            closed=closed_days_by_site(sites, first, last),
+            holidays=holiday_days_by_site(sites, first, last) if term_time else {},
+            terms=terms_by_site(sites, first, last) if term_time else {},
             slots=_slots(rooms, first, last),
             insured=_insured(partner, days),
             now=timezone.now(),
         )
-
-
-def _site_or_trust(sites: dict) -> Q:
-    trusts = {s.trust_id for s in sites.values() if s.trust_id}
-    return Q(site_id__in=sites) | Q(trust_id__in=trusts)
-
-
-def _for_each_site(sites: dict, period) -> list[int]:
-    """The ids of the sites a term, holiday or closure row applies to."""
-    if period.site_id:
-        return [period.site_id]
-    return [pk for pk, s in sites.items() if s.trust_id == period.trust_id]
-
-
-def _spread(period, first: dt.date, last: dt.date):
-    day = max(period.starts_on, first)
-    while day <= min(period.ends_on, last):
-        yield day
-        day += dt.timedelta(days=1)
-
-
-def _periods(model, sites, first, last) -> dict[int, dict[dt.date, str]]:
-    rows = model.objects.filter(
-        _site_or_trust(sites), starts_on__lte=last, ends_on__gte=first
-    )
-    found: dict[int, dict[dt.date, str]] = {pk: {} for pk in sites}
-    for row in rows:
-        for site_id in _for_each_site(sites, row):
-            found[site_id].update(dict.fromkeys(_spread(row, first, last), row.name))
-    return found
-
-
-def _terms(sites, first, last) -> dict[int, list[Term]]:
-    rows = Term.objects.filter(
-        _site_or_trust(sites), starts_on__lte=last, ends_on__gte=first
-    )
-    found: dict[int, list[Term]] = {pk: [] for pk in sites}
-    for row in rows:
-        for site_id in _for_each_site(sites, row):
-            found[site_id].append(row)
-    return found
-
-
-def _closed(sites, first, last) -> dict[int, dict[dt.date, str]]:
-    """Closures, and bank holidays where the site closes on them (the same rule
-    as hub.calendar_dates.closed_days, for many sites in one query)."""
-    bank = {
-        d: f"Bank holiday: {title}"
-        for d, title in bank_holidays_england_and_wales().items()
-        if first <= d <= last
-    }
-    found = {
-        pk: dict(bank) if s.closed_on_bank_holidays else {} for pk, s in sites.items()
-    }
-    rows = Closure.objects.filter(
-        site_id__in=sites, starts_on__lte=last, ends_on__gte=first
-    )
-    for row in rows:
-        found[row.site_id].update(dict.fromkeys(_spread(row, first, last), row.reason))
-    return found
 
 
 def _slots(rooms, first: dt.date, last: dt.date) -> dict[int, list[Interval]]:

@@ -1,5 +1,9 @@
 """Calendar-date helpers: bank holidays, term and holiday lookups, local-day bounds.
 
+Each rule is written once, for many sites at a time (`*_by_site`, one query
+whatever the number of sites: the room finder); the one-site functions
+(`closed_days`, `holiday_days`, `terms_between`) ask the same with one site.
+
 Bank holidays for England and Wales come from the file that the
 govuk-bank-holidays package ships; nothing is fetched at run time.
 """
@@ -7,6 +11,7 @@ govuk-bank-holidays package ships; nothing is fetched at run time.
 import datetime as dt
 from functools import cache
 
+from django.db.models import Q
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
 from hub.models import Closure, Holiday, Site, Term
@@ -30,44 +35,91 @@ def local_day_bounds(day: dt.date, site: Site) -> tuple[dt.datetime, dt.datetime
     return start, end
 
 
-def _periods_for_site(model, site: Site, start: dt.date, end: dt.date):
-    own = model.objects.filter(site=site)
-    shared = (
-        model.objects.filter(trust_id=site.trust_id)
-        if site.trust_id
-        else model.objects.none()
-    )
-    return (own | shared).filter(starts_on__lte=end, ends_on__gte=start)
-
-
 def terms_between(site: Site, start: dt.date, end: dt.date) -> list[Term]:
-    return list(_periods_for_site(Term, site, start, end).order_by("starts_on"))
+    return terms_by_site([site], start, end)[site.pk]
 
 
 def holidays_between(site: Site, start: dt.date, end: dt.date) -> list[Holiday]:
-    return list(_periods_for_site(Holiday, site, start, end).order_by("starts_on"))
+    return list(_periods(Holiday, [site], start, end))
 
 
 def closed_days(site: Site, start: dt.date, end: dt.date) -> dict[dt.date, str]:
     """{date: reason} for every day in [start, end] (inclusive) the site is shut:
     its closures and, if it closes on them, bank holidays."""
-    days: dict[dt.date, str] = {}
-    if site.closed_on_bank_holidays:
-        for day, title in bank_holidays_england_and_wales().items():
-            if start <= day <= end:
-                days[day] = f"Bank holiday: {title}"
-    closures = Closure.objects.filter(site=site, starts_on__lte=end, ends_on__gte=start)
-    for closure in closures:
-        days.update(dict.fromkeys(_days_within(closure, start, end), closure.reason))
-    return days
+    return closed_days_by_site([site], start, end)[site.pk]
 
 
 def holiday_days(site: Site, start: dt.date, end: dt.date) -> dict[dt.date, str]:
     """{date: holiday name} for school-holiday days in [start, end] (inclusive)."""
-    days: dict[dt.date, str] = {}
-    for holiday in holidays_between(site, start, end):
-        days.update(dict.fromkeys(_days_within(holiday, start, end), holiday.name))
-    return days
+    return holiday_days_by_site([site], start, end)[site.pk]
+
+
+# Many sites at once (the room finder): one query each, whatever the number of
+# sites, with the same rules as the one-site functions above, which use them.
+
+
+def terms_by_site(sites, start: dt.date, end: dt.date) -> dict[int, list[Term]]:
+    """{site id: [terms overlapping [start, end], earliest first]}: the site's
+    own terms and its trust's."""
+    found: dict[int, list[Term]] = {site.pk: [] for site in sites}
+    for term in _periods(Term, sites, start, end):
+        for site_id in _applies_to(sites, term):
+            found[site_id].append(term)
+    return found
+
+
+def holiday_days_by_site(
+    sites, start: dt.date, end: dt.date
+) -> dict[int, dict[dt.date, str]]:
+    """{site id: {date: holiday name}} for school-holiday days in [start, end]."""
+    found: dict[int, dict[dt.date, str]] = {site.pk: {} for site in sites}
+    for holiday in _periods(Holiday, sites, start, end):
+        for site_id in _applies_to(sites, holiday):
+            found[site_id].update(
+                dict.fromkeys(_days_within(holiday, start, end), holiday.name)
+            )
+    return found
+
+
+def closed_days_by_site(
+    sites, start: dt.date, end: dt.date
+) -> dict[int, dict[dt.date, str]]:
+    """{site id: {date: reason}} for every day in [start, end] (inclusive) each
+    site is shut: its closures and, if it closes on them, bank holidays."""
+    bank = {
+        day: f"Bank holiday: {title}"
+        for day, title in bank_holidays_england_and_wales().items()
+        if start <= day <= end
+    }
+    found = {
+        site.pk: dict(bank) if site.closed_on_bank_holidays else {} for site in sites
+    }
+    closures = Closure.objects.filter(
+        site_id__in=found, starts_on__lte=end, ends_on__gte=start
+    ).order_by("starts_on", "pk")
+    for closure in closures:
+        found[closure.site_id].update(
+            dict.fromkeys(_days_within(closure, start, end), closure.reason)
+        )
+    return found
+
+
+def _periods(model, sites, start: dt.date, end: dt.date):
+    """Terms or holidays of `sites` (their own and their trusts') overlapping
+    [start, end], earliest first."""
+    trusts = {site.trust_id for site in sites if site.trust_id}
+    return model.objects.filter(
+        Q(site_id__in=[site.pk for site in sites]) | Q(trust_id__in=trusts),
+        starts_on__lte=end,
+        ends_on__gte=start,
+    ).order_by("starts_on", "pk")
+
+
+def _applies_to(sites, period) -> list[int]:
+    """The ids of `sites` a term, holiday or closure row applies to."""
+    if period.site_id:
+        return [period.site_id]
+    return [site.pk for site in sites if site.trust_id == period.trust_id]
 
 
 def _days_within(period, start: dt.date, end: dt.date):
