@@ -17,11 +17,9 @@ from activities.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from activities.services.publishing import EDITABLE_FIELDS
 from hub.forms_base import HubForm, HubModelForm
 from hub.models import Site
+from hub.widgets import DateTimePartsField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(
-    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-)
 
 
 class Checkboxes(forms.CheckboxSelectMultiple):
@@ -220,13 +218,18 @@ class ActivityForm(HubModelForm):
     class Meta:
         model = Activity
         fields = list(EDITABLE_FIELDS)
-        widgets = {"signup_opens_at": DATETIME, "signup_closes_at": DATETIME}
+        # The sign-up window: the GOV.UK date input and a time, in the
+        # school's time (the views override the zone).
+        field_classes = {
+            "signup_opens_at": DateTimePartsField,
+            "signup_closes_at": DateTimePartsField,
+        }
         labels = {
             "min_age": "Youngest age (children)",
             "max_age": "Oldest age (children)",
             "capacity": "Places per session",
-            "signup_opens_at": "Sign-up opens (local time)",
-            "signup_closes_at": "Sign-up closes (local time)",
+            "signup_opens_at": "Sign-up opens",
+            "signup_closes_at": "Sign-up closes",
             "referral_places": "Places kept for referrals",
             "max_places_per_household": "Most places one family can book",
             "price_basis": "Charge",
@@ -235,6 +238,12 @@ class ActivityForm(HubModelForm):
             "meals are confirmed",
             "refund_days_before": "Full refund if cancelled at least this many "
             "days before (leave empty for no refunds)",
+        }
+        help_texts = {
+            "signup_opens_at": "The school's local time. Leave empty to let "
+            "families sign up as soon as the activity is published.",
+            "signup_closes_at": "The school's local time. Leave empty to keep "
+            "sign-up open.",
         }
         error_messages = {
             "capacity": {"min_value": "Places must be 1 or more."},

@@ -11,12 +11,20 @@ accepted.
 `NativeDateInput` keeps the browser's own date picker where picking beats
 typing: jumping a manager's calendar or week view to a day (bookings
 ``DayForm``), where the day is not something a person remembers and types.
+
+A date with a time (an activity's sign-up opens and closes) is the same three
+boxes and a fourth, "Time", in the same fieldset, with the hint "For example,
+27 3 2027 and 18:30 (24-hour clock)": `DateTimePartsField`, whose widget is
+`DateTimePartsInput`. The time is the local time of the active time zone (the
+school's: the view overrides it); "18:30", "18.30", "6:30pm" and "6pm" are
+accepted, and a time the clocks skip or repeat is refused, naming the field.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,7 +32,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from hub.input_limits import DATE_YEARS
+from hub.dates import in_words
+from hub.input_limits import DATE_YEARS, DATETIME_YEARS
 
 PARTS = ("day", "month", "year")
 _MONTHS = {
@@ -163,3 +172,146 @@ def check_date_bounds(value: dt.date, *, label: str, past: bool = False) -> None
         )
     if past and value > timezone.localdate():
         raise ValidationError(f"{name} must be in the past", code="future")
+
+
+# A date and a time ---------------------------------------------------------
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+_TIME_WORDS = {"midday": (12, 0), "noon": (12, 0), "midnight": (0, 0)}
+
+
+class DateTimePartsInput(DatePartsInput):
+    """Day, month and year boxes and a "Time" box (HH:MM), in one fieldset."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        time_attrs = {
+            # The year's width (hub.css) fits "18:30".
+            "class": "date-input__input date-input__input--year "
+            "date-input__input--time",
+            "size": 5,
+            "maxlength": 8,
+            "spellcheck": "false",
+            "autocomplete": "off",
+        }
+        self.widgets.append(forms.TextInput(time_attrs))
+        self.widgets_names.append("_time")
+
+    @property
+    def example(self) -> str:
+        return "For example, 27 3 2027 and 18:30 (24-hour clock)."
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return [None] * 4
+        if isinstance(value, dt.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return [value.day, value.month, value.year, f"{value:%H:%M}"]
+        return [None] * 4
+
+    def get_context(self, name, value, attrs):
+        context = forms.MultiWidget.get_context(self, name, value, attrs)
+        labels = ("Day", "Month", "Year", "Time")
+        for sub, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+            sub["label"] = label
+            sub["attrs"].pop("aria-describedby", None)  # the fieldset carries it
+            sub["attrs"].pop("required", None)
+        return context
+
+
+class DateTimePartsField(forms.DateTimeField):
+    """A date and a local time typed as day, month, year and time (GOV.UK
+    date input with a time), as an aware datetime in the active time zone.
+    One ISO value (``2027-03-27T18:30``, from a link or a test) is accepted."""
+
+    widget = DateTimePartsInput
+
+    def to_python(self, value):
+        label = str(self.label or "Date and time")
+        if isinstance(value, list | tuple):
+            naive = parse_datetime_parts(value, label=label)
+            return None if naive is None else local_instant(naive, label=label)
+        value = super().to_python(value)
+        if value is not None:
+            _check_datetime_years(value, label)
+        return value
+
+
+def parse_datetime_parts(parts, *, label: str) -> dt.datetime | None:
+    """[day, month, year, time] as a naive datetime, or None when all are
+    empty; ValidationError naming `label` and what is wrong."""
+    parts = list(parts) + [None] * (4 - len(parts))
+    time_text = str(parts[3] or "").strip()
+    date_parts = parts[:3]
+    name = sentence(label)
+    if not any(str(p or "").strip() for p in date_parts):
+        if not time_text:
+            return None
+        raise ValidationError(
+            f"{name} must include a day, month and year", code="incomplete"
+        )
+    day = parse_date_parts(date_parts, label=label)
+    if not time_text:
+        raise ValidationError(f"{name} must include a time", code="incomplete")
+    value = dt.datetime.combine(day, parse_time_text(time_text, label=label))
+    _check_datetime_years(value, label)
+    return value
+
+
+def parse_time_text(text: str, *, label: str) -> dt.time:
+    """A time of day as people type it: 18:30, 18.30, 6:30pm, 6pm, midday."""
+    text = text.strip().lower()
+    if text in _TIME_WORDS:
+        return dt.time(*_TIME_WORDS[text])
+    found = _TIME.match(text)
+    problem = ValidationError(
+        f"The time in {label_words(label)} must be a real time, like 18:30",
+        code="invalid_time",
+    )
+    if found is None:
+        raise problem
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    suffix = (found.group(3) or "").replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            raise problem
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif found.group(2) is None:
+        raise problem  # "18" alone: say 18:00
+    if hour > 23 or minute > 59:
+        raise problem
+    return dt.time(hour, minute)
+
+
+def local_instant(naive: dt.datetime, *, label: str) -> dt.datetime:
+    """`naive` as a wall-clock time in the active zone; a time the clocks
+    skip (spring) or pass twice (autumn) is refused, naming the field."""
+    zone = timezone.get_current_timezone()
+    aware = naive.replace(tzinfo=zone)
+    back = aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    when = f"{naive:%H:%M} on {in_words(naive.date())}"
+    if back != naive:
+        raise ValidationError(
+            f"{sentence(label)}: there is no {when} because the clocks go "
+            "forward. Choose another time",
+            code="nonexistent",
+        )
+    if aware.utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset():
+        raise ValidationError(
+            f"{sentence(label)}: {when} happens twice because the clocks go "
+            "back. Choose another time",
+            code="ambiguous",
+        )
+    return aware
+
+
+def _check_datetime_years(value: dt.datetime, label: str) -> None:
+    low, high = DATETIME_YEARS
+    if not low <= value.year <= high:
+        raise ValidationError(
+            f"{sentence(label)} must be between {low} and {high}", code="out_of_range"
+        )
