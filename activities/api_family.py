@@ -14,13 +14,26 @@ from rest_framework.response import Response
 
 from activities import selectors, services
 from activities.errors import NotFound
-from activities.models import Household, HouseholdMember, SignUp
+from activities.models import (
+    REASON_MAX_LENGTH,
+    AuthorisedCollector,
+    Household,
+    HouseholdMember,
+    Session,
+    SignUp,
+)
 from activities.serializers import (
+    CollectorOutput,
     HouseholdOutput,
     MemberOutput,
     ReferralOutput,
     SignUpOutput,
     text,
+)
+from activities.services.collectors import (
+    COLLECTOR_FIELDS,
+    MAX_COLLECTORS,
+    collector_get_own,
 )
 from activities.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from hub.api_base import ApiView, StrictInputSerializer
@@ -55,6 +68,17 @@ class HouseholdInput(_ModelInput):
         fields = HOUSEHOLD_FIELDS
 
 
+@extend_schema_serializer(component_name="CollectorInput")
+class CollectorInput(_ModelInput):
+    class Meta:
+        model = AuthorisedCollector
+        fields = COLLECTOR_FIELDS
+        extra_kwargs = {
+            name: {"required": True, "allow_blank": False}
+            for name in ("relationship", "phone")
+        }
+
+
 class HouseholdMineApi(ApiView):
     # 404: no household yet. The household is always the caller's own (no 403).
     extra_error_statuses = {"get": (404,), "patch": (404,)}
@@ -63,9 +87,12 @@ class HouseholdMineApi(ApiView):
     @extend_schema_serializer(component_name="HouseholdCreateInput")
     class CreateInput(HouseholdInput):
         members = MemberInput(many=True, required=False, max_length=MAX_MEMBERS)
+        collectors = CollectorInput(
+            many=True, required=False, max_length=MAX_COLLECTORS
+        )
 
         class Meta(HouseholdInput.Meta):
-            fields = (*HOUSEHOLD_FIELDS, "members")
+            fields = (*HOUSEHOLD_FIELDS, "members", "collectors")
 
     @extend_schema(responses=HouseholdOutput)
     def get(self, request):
@@ -264,6 +291,136 @@ class SignUpCancelApi(ApiView):
 
 class SignUpDeclineApi(SignUpCancelApi):
     kind = SignUp.Status.DECLINED
+
+
+def _signup_date(request, signup_id: int, session_id: int) -> tuple[SignUp, Session]:
+    """The caller's sign-up (404 if not theirs to see) and one date of its
+    activity (404 otherwise)."""
+    signup = selectors.signup_get(signup_id=signup_id, user=request.user)
+    session = Session.objects.filter(
+        pk=session_id, activity_id=signup.activity_id
+    ).first()
+    if session is None:
+        raise NotFound(
+            f"No date of this activity has id {session_id}. Check the session id."
+        )
+    return signup, session
+
+
+def _signup_out(signup: SignUp) -> dict:
+    fresh = (
+        SignUp.objects.select_related("activity")
+        .prefetch_related("members", "cancelled_dates")
+        .get(pk=signup.pk)
+    )
+    return SignUpOutput(fresh).data
+
+
+class SignUpDateCancelApi(ApiView):
+    """Not coming on one date of a whole-series place; the place on the other
+    dates stays (activities.services.signup_cancel_date)."""
+
+    @extend_schema_serializer(component_name="SignUpDateCancelInput")
+    class InputSerializer(StrictInputSerializer):
+        reason = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=REASON_MAX_LENGTH,
+            help_text="Why (optional): the organiser sees it.",
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=SignUpOutput,
+        examples=[
+            OpenApiExample(
+                "Away that week",
+                request_only=True,
+                value={"reason": "Visiting grandparents"},
+            )
+        ],
+    )
+    def post(self, request, signup_id: int, session_id: int):
+        data = self.input(self.InputSerializer)
+        signup, session = _signup_date(request, signup_id, session_id)
+        services.signup_cancel_date(
+            signup=signup, session=session, cancelled_by=request.user, **data
+        )
+        return Response(_signup_out(signup))
+
+
+class SignUpDateRestoreApi(ApiView):
+    """Coming on a date after all (undoes the cancellation of that date while
+    it is still to come)."""
+
+    @extend_schema(
+        request=None,
+        responses=SignUpOutput,
+        description="No body: the date is in the address.",
+    )
+    def post(self, request, signup_id: int, session_id: int):
+        signup, session = _signup_date(request, signup_id, session_id)
+        services.signup_restore_date(
+            signup=signup, session=session, restored_by=request.user
+        )
+        return Response(_signup_out(signup))
+
+
+COLLECTOR_EXAMPLE = {
+    "name": "Rita Khan",
+    "relationship": "grandmother",
+    "phone": "07700 900456",
+    "password": "bluebell",
+}
+
+
+class CollectorListCreateApi(ApiView):
+    """The adults who may collect the family's children."""
+
+    extra_error_statuses = (404,)  # no household yet
+    omit_error_statuses = {"get": (403,), "post": (403, 409)}
+
+    @extend_schema(responses=paginated(CollectorOutput))
+    def get(self, request):
+        return self.page(list(_household(request).collectors.all()), CollectorOutput)
+
+    @extend_schema(
+        request=CollectorInput,
+        responses={201: CollectorOutput},
+        examples=[
+            OpenApiExample("A grandmother", request_only=True, value=COLLECTOR_EXAMPLE)
+        ],
+    )
+    def post(self, request):
+        data = self.input(CollectorInput)
+        collector = services.collector_add(
+            household=_household(request), added_by=request.user, **data
+        )
+        return Response(CollectorOutput(collector).data, status=status.HTTP_201_CREATED)
+
+
+class CollectorDetailApi(ApiView):
+    # Someone else's collector is a 404; the caller's own is always theirs.
+    omit_error_statuses = (403, 409)
+
+    @extend_schema(request=CollectorInput, responses=CollectorOutput)
+    def patch(self, request, collector_id: int):
+        data = self.input(CollectorInput, partial=True)
+        collector = services.collector_update(
+            collector=collector_get_own(collector_id=collector_id, user=request.user),
+            updated_by=request.user,
+            **data,
+        )
+        return Response(CollectorOutput(collector).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, collector_id: int):
+        services.collector_remove(
+            collector=collector_get_own(collector_id=collector_id, user=request.user),
+            removed_by=request.user,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReferralListCreateApi(ApiView):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from activities import selectors
 from activities.models import Attendance, HouseholdMember
 from activities.register_selectors import register_get
+from activities.serializers import CollectorOutput
 from activities.services import registers
 from hub.api_base import ApiView, StrictInputSerializer, local_iso
 
@@ -39,8 +40,13 @@ class RegisterRowOutput(serializers.Serializer):
     medical_notes = serializers.SerializerMethodField()
     send_notes = serializers.SerializerMethodField()
     emergency_contact = serializers.SerializerMethodField()
-    authorised_collectors = serializers.CharField(
-        source="member.household.authorised_collectors"
+    authorised_collectors = serializers.SerializerMethodField(
+        help_text="Who may collect them: null unless you run this session."
+    )
+    cancelled_for_date = serializers.BooleanField(
+        source="cancelled_date",
+        help_text="Their family cancelled this date of a whole-series place: "
+        "not expected, cannot be marked absent.",
     )
     photo_consent = serializers.SerializerMethodField()
 
@@ -65,6 +71,14 @@ class RegisterRowOutput(serializers.Serializer):
 
     def get_send_notes(self, row) -> str | None:
         return self._note(row, "send_notes")
+
+    @extend_schema_field(
+        serializers.ListField(child=CollectorOutput(), allow_null=True)
+    )
+    def get_authorised_collectors(self, row) -> list | None:
+        if not self.context["show_notes"]:
+            return None
+        return CollectorOutput(row.member.household.collectors.all(), many=True).data
 
     def get_emergency_contact(self, row) -> str:
         h = row.member.household

@@ -45,6 +45,26 @@ urlpatterns = [
         api_family.SignUpDeclineApi.as_view(),
         name="signup-decline",
     ),
+    path(
+        "signups/<int:signup_id>/dates/<int:session_id>/cancel/",
+        api_family.SignUpDateCancelApi.as_view(),
+        name="signup-date-cancel",
+    ),
+    path(
+        "signups/<int:signup_id>/dates/<int:session_id>/restore/",
+        api_family.SignUpDateRestoreApi.as_view(),
+        name="signup-date-restore",
+    ),
+    path(
+        "households/me/collectors/",
+        api_family.CollectorListCreateApi.as_view(),
+        name="collectors",
+    ),
+    path(
+        "households/me/collectors/<int:collector_id>/",
+        api_family.CollectorDetailApi.as_view(),
+        name="collector-detail",
+    ),
     path("referrals/", api_family.ReferralListCreateApi.as_view(), name="referrals"),
     path(
         "sessions/<int:session_id>/register/",

@@ -41,6 +41,12 @@ CHILD_NAMES = [
     "Zara",
 ]
 NEXT_OF_KIN = ["Grandma", "Grandad", "Auntie", "Uncle"]
+KIN_RELATIONSHIP = {
+    "Grandma": "grandmother",
+    "Grandad": "grandfather",
+    "Auntie": "aunt",
+    "Uncle": "uncle",
+}
 POSTCODES = ["LS11 8ND", "LS11 9UE", "LS10 2QZ", "LS11 6AB", "LS10 1LA"]
 
 ACTIVITIES = [
@@ -154,10 +160,17 @@ def _details(n: int, user) -> dict:
         "fsm_claimed": n % 4 == 0,
         "emergency_contact_name": f"{NEXT_OF_KIN[n % len(NEXT_OF_KIN)]} {user.last_name}",
         "emergency_contact_phone": f"07700 901{n:03d}",
-        "authorised_collectors": ""
+        "collectors": []
         if n % 4 == 1
-        else f"{NEXT_OF_KIN[(n + 1) % len(NEXT_OF_KIN)]} {user.last_name}, "
-        f"07700 902{n:03d}",
+        else [
+            {
+                "name": f"{NEXT_OF_KIN[(n + 1) % len(NEXT_OF_KIN)]} {user.last_name}",
+                "relationship": KIN_RELATIONSHIP[
+                    NEXT_OF_KIN[(n + 1) % len(NEXT_OF_KIN)]
+                ],
+                "phone": f"07700 902{n:03d}",
+            }
+        ],
     }
 
 

@@ -247,12 +247,7 @@ class Household(TimeStampedModel):
     # On the register of every session the family's members come to.
     emergency_contact_name = models.CharField(max_length=200, blank=True)
     emergency_contact_phone = models.CharField(max_length=30, blank=True)
-    authorised_collectors = models.TextField(
-        blank=True,
-        max_length=2000,
-        validators=[MaxLengthValidator(2000)],
-        help_text="Adults who may collect the children: name, relationship, phone.",
-    )
+    # Who may collect the children: AuthorisedCollector rows (collectors).
     # A link worker may create the household for a family, with the family's
     # consent recorded (who gave it, how, when); the family then claims it.
     created_on_behalf_by = models.ForeignKey(
@@ -288,6 +283,35 @@ class Household(TimeStampedModel):
     @property
     def is_fsm_eligible(self) -> bool:
         return self.fsm_verified_at is not None
+
+
+class AuthorisedCollector(TimeStampedModel):
+    """An adult the family allows to collect its children from an activity.
+    Shown on the register to the people running a session the children come
+    to (need-to-know, like medical notes: docs/activities.md)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="collectors"
+    )
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(
+        max_length=60, blank=True, help_text="For example aunt, grandad, neighbour."
+    )
+    phone = models.CharField(max_length=30, blank=True)
+    password = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="A word they give when they collect, if you want one.",
+    )
+    notes = models.TextField(
+        blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class HouseholdMember(TimeStampedModel):
@@ -487,6 +511,42 @@ class SignUp(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_SIGNUP_STATUSES
+
+
+class SignUpDateCancellation(models.Model):
+    """A household with a whole-series place is not coming to one date.
+
+    The place stays theirs (a series is one unit: nobody can sign up to one
+    date of it, so the date is not offered to anyone else). On that date's
+    register they are shown as cancelled for this date, cannot be marked
+    absent, and so never count as a no-show (docs/activities.md)."""
+
+    signup = models.ForeignKey(
+        SignUp, on_delete=models.CASCADE, related_name="cancelled_dates"
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="date_cancellations"
+    )
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session__starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signup", "session"],
+                name="signup_date_cancelled_once",
+                violation_error_message=(
+                    "You have already cancelled this date. Choose another date."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signup} not coming to {self.session}"
 
 
 # The attendance statuses that count as "came" (reports, no-shows, referral

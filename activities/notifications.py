@@ -45,7 +45,12 @@ def signup_sessions(signup: SignUp) -> list[Session]:
     else:
         sessions = list(signup.activity.sessions.all())
     now = timezone.now()
-    return [s for s in sessions if s.status == "scheduled" and s.ends_at > now]
+    off = set(signup.cancelled_dates.values_list("session_id", flat=True))
+    return [
+        s
+        for s in sessions
+        if s.status == "scheduled" and s.ends_at > now and s.pk not in off
+    ]
 
 
 def session_lines(signup: SignUp, sessions: list[Session]) -> list[str]:
@@ -190,6 +195,49 @@ def _cancel_message(signup: SignUp, reason: str, session) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[signup.household.email],
     )
+
+
+def date_email(signup_id: int, session_id: int, kind: str) -> None:
+    """The family cancelled one date of its whole-series place ("cancelled"),
+    or is coming that day after all ("restored"): what changed, and the dates
+    it is still coming to."""
+    signup = _signup(signup_id)
+    if not signup.household.email:
+        return
+    session = Session.objects.get(pk=session_id)
+    zone = signup.activity.booking.room.site.zoneinfo
+    when = timezone.localtime(session.starts_at, zone)
+    day = f"{when:%A %-d %B %Y} at {when:%H:%M}"
+    title = signup.activity.title
+    if kind == "cancelled":
+        subject = f"Cancelled for one date: {title}"
+        intro = (
+            f"You told us you are not coming to {title} on {day}. Your place "
+            "on the other dates stays yours. If you can come after all, you "
+            "can undo this on your family page before the session starts."
+        )
+    else:
+        subject = f"Coming after all: {title}"
+        intro = f"You told us you are coming to {title} on {day} after all."
+    site = signup.activity.booking.room.site
+    body = [
+        f"Hello {signup.household.name},",
+        "",
+        intro,
+        "",
+        f"Where: {_where(signup)}",
+        "",
+        f"The dates you are coming to ({site.timezone} time):",
+        *(session_lines(signup, signup_sessions(signup)) or ["  None left."]),
+        "",
+        f"Manage your sign-ups: {settings.SITE_URL}/activities/household/",
+    ]
+    EmailMessage(
+        subject=subject,
+        body="\n".join(body),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[signup.household.email],
+    ).send()
 
 
 # Paid places (docs/paid-activities.md): the pay link, the hold's end, the receipt.

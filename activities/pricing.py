@@ -42,6 +42,26 @@ def signup_amount(
     return activity.price_pence * units * times
 
 
+def member_share(
+    *,
+    activity: Activity,
+    amount_pence: int,
+    members: Iterable[HouseholdMember],
+    member: HouseholdMember,
+) -> int:
+    """What `member`'s place is worth in a sign-up of `members` whose amount
+    was fixed at `amount_pence`: the amount drops by this when they leave.
+    Per child, the amount split evenly between its children (each was priced
+    the same when it was fixed, so the split is exact); adults come free. Per
+    family, nothing: the family price stays while anyone is still coming."""
+    if amount_pence == 0 or member.kind != HouseholdMember.Kind.CHILD:
+        return 0
+    if activity.price_basis == Activity.PriceBasis.PER_FAMILY:
+        return 0
+    children = sum(1 for m in members if m.kind == HouseholdMember.Kind.CHILD)
+    return amount_pence // children if children else 0
+
+
 def refundable_on_cancel(
     *, activity: Activity, paid_pence: int, first_start: dt.datetime | None
 ) -> int:

@@ -1,9 +1,11 @@
 """Reading a session's register (activities.services.registers changes it).
 
 Need-to-know (docs/attendance.md): the people running the session see each
-person's allergies, medical and SEND notes; the school's manager and site
-staff see the register without those notes; nobody else sees it. A fixed
-number of queries whatever the size of the register.
+person's allergies, medical and SEND notes and who may collect them; the
+school's manager and site staff see the register without those; nobody else
+sees it. People whose family cancelled this one date of a whole-series place
+are listed as cancelled for this date and cannot be marked (so never a
+no-show). A fixed number of queries whatever the size of the register.
 """
 
 import datetime as dt
@@ -17,6 +19,7 @@ from activities.models import (
     Attendance,
     HouseholdMember,
     Session,
+    SignUp,
     WalkInCount,
 )
 from activities.services.referrals import session_register_member_ids
@@ -34,6 +37,7 @@ class RegisterRow:
     mark: Attendance | None
     booked: bool  # a confirmed place (False: a walk-in)
     age: int | None
+    cancelled_date: bool = False  # their family is not coming to this date
 
     @property
     def household(self):
@@ -68,14 +72,18 @@ def register_get(*, session: Session, user) -> Register:
     )
     expected = session_register_member_ids(session=session)
     marks = {a.member_id: a for a in Attendance.objects.filter(session=session)}
+    off = cancelled_date_member_ids(session=session) - expected - set(marks)
+    show_notes = user.has_perm("activities.view_register_notes", session)
     members = (
-        HouseholdMember.objects.filter(pk__in=expected | set(marks))
+        HouseholdMember.objects.filter(pk__in=expected | set(marks) | off)
         .select_related("household")
         .order_by("household__name", "kind", "first_name", "pk")
     )
+    if show_notes:  # who may collect them: need-to-know, like the notes
+        members = members.prefetch_related("household__collectors")
     day = timezone.localdate(session.starts_at)
     rows = [
-        RegisterRow(m, marks.get(m.pk), m.pk in expected, m.age_on(day))
+        RegisterRow(m, marks.get(m.pk), m.pk in expected, m.age_on(day), m.pk in off)
         for m in members
     ]
     state = register_state(session)
@@ -93,17 +101,30 @@ def register_get(*, session: Session, user) -> Register:
         state=state,
         opens_at=register_opens_at(session),
         locks_at=register_locks_at(session),
-        show_notes=user.has_perm("activities.view_register_notes", session),
+        show_notes=show_notes,
         can_mark=can_mark,
         counts=_counts(rows),
+    )
+
+
+def cancelled_date_member_ids(*, session: Session) -> set[int]:
+    """Members of whole-series places whose family cancelled this one date
+    (activities.services.signup_dates). One query."""
+    return set(
+        SignUp.members.through.objects.filter(
+            signup__cancelled_dates__session=session,
+            signup__status=SignUp.Status.CONFIRMED,
+        ).values_list("householdmember_id", flat=True)
     )
 
 
 def _counts(rows: list[RegisterRow]) -> dict:
     counts = {status: 0 for status in Attendance.Status.values}
     counts["unmarked"] = 0
+    counts["cancelled_date"] = 0
     for row in rows:
-        counts[row.status or "unmarked"] += 1
+        key = "cancelled_date" if row.cancelled_date else row.status or "unmarked"
+        counts[key] += 1
     return counts
 
 

@@ -160,8 +160,8 @@ rules.add_perm("activities.view_activity_signups", can_change_activity)
 # Registers (docs/attendance.md): the session's runners see everything and
 # mark it; the school's business manager may also mark it (covering a session,
 # and correcting it after the 7-day lock); the school's staff may read it (who
-# is in the building, emergency contacts, collectors) but not the medical,
-# allergy and SEND notes, which are need-to-know for the runners only.
+# is in the building, emergency contacts) but not the medical, allergy and
+# SEND notes or who may collect, which are need-to-know for the runners only.
 rules.add_perm("activities.take_register", runs_activity | manages_site_of)
 rules.add_perm(
     "activities.view_register", runs_activity | staff_at_site_of | is_platform_admin

@@ -437,7 +437,7 @@ def activity_signups_for_partner(*, activity: Activity, user) -> list[SignUp]:
     return list(
         activity.signups.filter(status__in=ACTIVE_SIGNUP_STATUSES)
         .select_related("household", "session", "referral")
-        .prefetch_related("members")
+        .prefetch_related("members", "cancelled_dates")
         .order_by("status", "pk")
     )
 
@@ -459,7 +459,7 @@ def has_open_referral(*, activity: Activity, household: Household | None) -> boo
 def household_signups(*, household: Household) -> list[SignUp]:
     signups = list(
         household.signups.select_related("activity__booking__room__site", "session")
-        .prefetch_related("members")
+        .prefetch_related("members", "cancelled_dates__session")
         .order_by("-created_at")
     )
     waiting = [s for s in signups if s.status == SignUp.Status.WAITLISTED]
@@ -488,6 +488,7 @@ def _attach_positions(signups: list[SignUp]) -> None:
 
 def household_export(*, household: Household) -> dict:
     """Everything we hold about a household, for the family to download."""
+    from activities.services.collectors import COLLECTOR_FIELDS
     from activities.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
     members = list(household.members.all())
@@ -511,6 +512,9 @@ def household_export(*, household: Household) -> dict:
             ],
         ),
         "members": [_fields(m, ["id", *MEMBER_FIELDS]) for m in members],
+        "collectors": [
+            _fields(c, ["id", *COLLECTOR_FIELDS]) for c in household.collectors.all()
+        ],
         "signups": [
             {
                 "activity": s.activity.title,

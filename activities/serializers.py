@@ -119,6 +119,19 @@ class MemberOutput(serializers.Serializer):
     send_notes = serializers.CharField()
 
 
+class CollectorOutput(serializers.Serializer):
+    """An adult the family allows to collect its children."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    phone = serializers.CharField()
+    password = serializers.CharField(
+        help_text="A word they give when they collect (may be empty)."
+    )
+    notes = serializers.CharField()
+
+
 class HouseholdOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -132,6 +145,7 @@ class HouseholdOutput(serializers.Serializer):
     fsm_claimed = serializers.BooleanField()
     fsm_verified = serializers.BooleanField(source="is_fsm_eligible")
     members = MemberOutput(many=True, source="members.all")
+    collectors = CollectorOutput(many=True, source="collectors.all")
 
 
 class SignUpOutput(serializers.Serializer):
@@ -144,9 +158,16 @@ class SignUpOutput(serializers.Serializer):
     member_ids = serializers.SerializerMethodField()
     waitlist_position = serializers.SerializerMethodField()
     referred = serializers.SerializerMethodField()
+    amount_pence = serializers.IntegerField(help_text="What the place costs (0: free).")
+    cancelled_session_ids = serializers.SerializerMethodField(
+        help_text="Dates of a whole-series place the family is not coming to."
+    )
 
     def get_member_ids(self, obj) -> list[int]:
         return [m.pk for m in obj.members.all()]
+
+    def get_cancelled_session_ids(self, obj) -> list[int]:
+        return sorted(c.session_id for c in obj.cancelled_dates.all())
 
     def get_waitlist_position(self, obj) -> int | None:
         if hasattr(obj, "position"):

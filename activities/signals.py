@@ -15,3 +15,15 @@ roll back with it, and carry their own audit records. Receivers must not call
 outside services before commit (use transaction.on_commit) and must be
 idempotent.
 """
+
+signup_reduced = Signal()
+"""
+One person left a sign-up that goes on (signup_remove_member) and its amount
+dropped. Arguments: ``signup`` (SignUp, with its new `amount_pence` and
+`places`), ``actor`` (the user), ``member`` (the HouseholdMember who left),
+``removed_pence`` (how much the amount dropped by, more than 0).
+Sent INSIDE the transaction, with the unit locked, like signup_ended:
+payments refunds what the activity's policy allows for that person's place
+and cancels open card intents for the old amount. Receivers must be
+idempotent and call outside services only after commit.
+"""

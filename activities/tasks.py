@@ -12,6 +12,12 @@ def send_signup_email(signup_id: int, kind: str) -> None:
 
 
 @app.task(ignore_result=True)
+def send_date_email(signup_id: int, session_id: int, kind: str) -> None:
+    """One date of a whole-series place cancelled or restored by the family."""
+    notifications.date_email(signup_id, session_id, kind)
+
+
+@app.task(ignore_result=True)
 def send_cancellation_email(
     signup_ids: list[int], reason: str, session_id: int | None = None
 ) -> None:

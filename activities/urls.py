@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from activities.views import family, linkworker, partner, public, registers
+from activities.views import (
+    collectors,
+    family,
+    linkworker,
+    partner,
+    public,
+    registers,
+)
 
 app_name = "activities"
 urlpatterns = [
@@ -19,11 +26,32 @@ urlpatterns = [
         family.member_remove,
         name="member-remove",
     ),
+    path("household/collectors/new/", collectors.collector_add, name="collector-add"),
+    path(
+        "household/collectors/<int:collector_id>/",
+        collectors.collector_edit,
+        name="collector-edit",
+    ),
+    path(
+        "household/collectors/<int:collector_id>/remove/",
+        collectors.collector_remove,
+        name="collector-remove",
+    ),
     path("household/data.json", family.household_export, name="household-export"),
     path("household/delete/", family.household_delete, name="household-delete"),
     path("sign-ups/<int:signup_id>/", family.signup_detail, name="signup-detail"),
     path(
         "sign-ups/<int:signup_id>/cancel/", family.signup_cancel, name="signup-cancel"
+    ),
+    path(
+        "sign-ups/<int:signup_id>/dates/<int:session_id>/cancel/",
+        family.signup_date_cancel,
+        name="signup-date-cancel",
+    ),
+    path(
+        "sign-ups/<int:signup_id>/dates/<int:session_id>/restore/",
+        family.signup_date_restore,
+        name="signup-date-restore",
     ),
     path(
         "sign-ups/<int:signup_id>/decline/",

@@ -1,5 +1,10 @@
 """Every state change of activities, households and sign-ups goes through these."""
 
+from activities.services.collectors import (
+    collector_add,
+    collector_remove,
+    collector_update,
+)
 from activities.services.households import (
     household_claim,
     household_create,
@@ -31,6 +36,10 @@ from activities.services.registers import (
     walk_in_add,
     walk_in_count_set,
 )
+from activities.services.signup_dates import (
+    signup_cancel_date,
+    signup_restore_date,
+)
 from activities.services.signups import (
     SignUpResult,
     signup_cancel,
@@ -47,6 +56,9 @@ __all__ = [
     "activity_update",
     "attendance_mark",
     "attendance_set",
+    "collector_add",
+    "collector_remove",
+    "collector_update",
     "household_claim",
     "household_create",
     "household_create_on_behalf",
@@ -63,6 +75,8 @@ __all__ = [
     "session_cancel",
     "sessions_cancel_for_slots",
     "signup_cancel",
+    "signup_cancel_date",
+    "signup_restore_date",
     "signup_remove_member",
     "signup_create",
     "waitlist_promote",

@@ -24,6 +24,7 @@ from activities.models import (
     Household,
     HouseholdMember,
 )
+from activities.services.collectors import collector_changes, new_collector
 from hub.audit import audit_erase, audit_record, audit_record_many, diff, snapshot
 from hub.models import normalise_postcode
 from hub.rules import require_perm
@@ -40,7 +41,6 @@ HOUSEHOLD_FIELDS = (
     "fsm_claimed",
     "emergency_contact_name",
     "emergency_contact_phone",
-    "authorised_collectors",
 )
 MEMBER_FIELDS = (
     "kind",
@@ -57,8 +57,15 @@ OWN_ONLY = "You can only change your own household."
 
 
 @transaction.atomic
-def household_create(*, user, members: list[dict] | None = None, **fields) -> Household:
-    """The signed-in family's household (one per account) with its members."""
+def household_create(
+    *,
+    user,
+    members: list[dict] | None = None,
+    collectors: list[dict] | None = None,
+    **fields,
+) -> Household:
+    """The signed-in family's household (one per account) with its members
+    and the adults who may collect its children."""
     require_perm(
         user,
         "activities.create_household",
@@ -74,6 +81,8 @@ def household_create(*, user, members: list[dict] | None = None, **fields) -> Ho
     for data in members or []:
         member = _new_member(household, data)
         changes |= _member_changes(member, {})
+    for data in collectors or []:
+        changes |= collector_changes(new_collector(household, data))
     audit_record(actor=user, action="household.created", obj=household, changes=changes)
     return household
 
@@ -283,10 +292,10 @@ def _erase(household: Household, *, actor) -> None:
         "languages",
         "emergency_contact_name",
         "emergency_contact_phone",
-        "authorised_collectors",
         "consent_given_by",
     ):
         setattr(household, name, "")
+    household.collectors.all().delete()
     household.name = f"Erased household {household.pk}"
     household.user = None
     household.consent_contact = household.consent_photos = False

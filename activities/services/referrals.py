@@ -85,9 +85,9 @@ def referral_withdraw(
 def session_register_member_ids(*, session: Session) -> set[int]:
     signups = SignUp.objects.filter(
         activity_id=session.activity_id, status=SignUp.Status.CONFIRMED
-    ).filter(session__isnull=True) | SignUp.objects.filter(
-        session=session, status=SignUp.Status.CONFIRMED
-    )
+    ).filter(session__isnull=True).exclude(  # not coming to this date
+        cancelled_dates__session=session
+    ) | SignUp.objects.filter(session=session, status=SignUp.Status.CONFIRMED)
     return set(
         SignUp.members.through.objects.filter(signup__in=signups).values_list(
             "householdmember_id", flat=True

@@ -8,14 +8,18 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from activities import selectors, services
 from activities.forms import HouseholdForm, MemberForm, SignUpCancelForm
-from activities.models import SignUp
+from activities.forms_family import DateCancelForm
+from activities.models import Session, SignUp
+from activities.services.signup_dates import PLACE_STATUSES
+from bookings.pricing import format_pence
 from hub.views_base import act, submit
 
 
@@ -31,6 +35,7 @@ def household_detail(request):
     context = {
         "household": household,
         "members": list(household.members.all()),
+        "collectors": list(household.collectors.all()),
         "signups": selectors.household_signups(household=household),
         "history": selectors.household_history(household=household),
     }
@@ -147,8 +152,98 @@ def signup_detail(request, signup_id: int):
     return render(
         request,
         "activities/signup_detail.html",
-        {"signup": signup, "site": site, "zone": site.zoneinfo},
+        {
+            "signup": signup,
+            "site": site,
+            "zone": site.zoneinfo,
+            "cancelled_ids": _cancelled_ids(signup),
+            "dates_changeable": _dates_changeable(signup),
+            "now": timezone.now(),
+        },
     )
+
+
+def _cancelled_ids(signup) -> set[int]:
+    return set(signup.cancelled_dates.values_list("session_id", flat=True))
+
+
+def _dates_changeable(signup) -> bool:
+    """A whole-series place: the family may cancel (or restore) one date."""
+    return signup.session_id is None and signup.status in PLACE_STATUSES
+
+
+def _date_of(signup, session_id: int) -> Session:
+    """One date of the sign-up's activity, else 404."""
+    session = Session.objects.filter(
+        pk=session_id, activity_id=signup.activity_id
+    ).first()
+    if session is None:
+        raise Http404("No such date in this activity.")
+    return session
+
+
+@login_required
+def signup_date_cancel(request, signup_id: int, session_id: int):
+    """Not coming on one date of a whole-series place: asks first, with an
+    optional reason; the place on the other dates stays."""
+    signup = selectors.signup_get_own(signup_id=signup_id, user=request.user)
+    session = _date_of(signup, session_id)
+    zone = signup.activity.booking.room.site.zoneinfo
+    form = DateCancelForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda data: services.signup_cancel_date(
+                signup=signup, session=session, cancelled_by=request.user, **data
+            ),
+        )
+        if done:
+            when = timezone.localtime(session.starts_at, zone)
+            messages.success(
+                request,
+                f"You are not coming to {signup.activity.title} on "
+                f"{when:%A %-d %B}. Your place on the other dates stays yours. "
+                "We have emailed you.",
+            )
+            return redirect("activities:signup-detail", signup.pk)
+        status = 400
+    return render(
+        request,
+        "activities/signup_date_cancel.html",
+        {
+            "signup": signup,
+            "session": session,
+            "zone": zone,
+            "form": form,
+            "changeable": _dates_changeable(signup),
+            "already": session.pk in _cancelled_ids(signup),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def signup_date_restore(request, signup_id: int, session_id: int):
+    """Coming on a date after all (not destructive: one button)."""
+    signup = selectors.signup_get_own(signup_id=signup_id, user=request.user)
+    session = _date_of(signup, session_id)
+    if session.pk not in _cancelled_ids(signup):
+        messages.info(request, "You are already down as coming on that date.")
+        return redirect("activities:signup-detail", signup.pk)
+    when = timezone.localtime(
+        session.starts_at, signup.activity.booking.room.site.zoneinfo
+    )
+    act(
+        request,
+        lambda: services.signup_restore_date(
+            signup=signup, session=session, restored_by=request.user
+        ),
+        success=f"You are coming to {signup.activity.title} on {when:%A %-d %B} "
+        "after all.",
+    )
+    return redirect("activities:signup-detail", signup.pk)
 
 
 @login_required
@@ -171,9 +266,26 @@ def signup_cancel(request, signup_id: int):
     return render(
         request,
         "activities/signup_cancel.html",
-        {"signup": signup, "form": form, "members": members},
+        {
+            "signup": signup,
+            "form": form,
+            "members": members,
+            "dates": _dates_to_come(signup) if _dates_changeable(signup) else [],
+        },
         status=status,
     )
+
+
+def _dates_to_come(signup) -> list[Session]:
+    """The series' dates still to come that the family is still coming to."""
+    off = _cancelled_ids(signup)
+    return [
+        s
+        for s in signup.activity.sessions.filter(
+            status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
+        ).order_by("starts_at")
+        if s.pk not in off
+    ]
 
 
 def _cancel(request, signup, who) -> str:
@@ -184,14 +296,21 @@ def _cancel(request, signup, who) -> str:
             f"Your sign-up to {title} is cancelled. "
             "The places are free for other families."
         )
+    amount_before = signup.amount_pence
     after = services.signup_remove_member(
         signup=signup, member=who, cancelled_by=request.user
     )
     if after.status == SignUp.Status.CANCELLED:
         return f"Your sign-up to {title} is cancelled. The place is free for other families."
+    price = ""
+    if after.amount_pence != amount_before:
+        price = (
+            f" The price is now {format_pence(after.amount_pence)}. If a refund "
+            "is due under the activity's refund policy, we email you about it."
+        )
     return (
         f"{who.first_name} is no longer signed up to {title}. "
-        f"{_names(after)} still signed up."
+        f"{_names(after)} still signed up.{price}"
     )
 
 

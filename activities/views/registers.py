@@ -40,6 +40,7 @@ def _posted_marks(request, register) -> dict[int, str]:
     return {
         row.member.pk: request.POST.get(f"status-{row.member.pk}", "")
         for row in register.rows
+        if not row.cancelled_date  # not expected: nothing to mark
     }
 
 

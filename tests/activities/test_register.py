@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from activities.errors import DomainError, PermissionDenied, StateError
-from activities.models import Attendance, WalkInCount
+from activities.models import Attendance, AuthorisedCollector, WalkInCount
 from activities.register_selectors import register_get
 from activities.services import (
     attendance_set,
@@ -37,8 +37,13 @@ def booked(activity):
         children=1,
         emergency_contact_name="Gran Khan",
         emergency_contact_phone="07700 900123",
-        authorised_collectors="Uncle Sami (uncle) 07700 900456",
         consent_photos=False,
+    )
+    AuthorisedCollector.objects.create(
+        household=household,
+        name="Uncle Sami",
+        relationship="uncle",
+        phone="07700 900456",
     )
     child = members[1]
     child.allergies, child.medical_notes, child.send_notes = (
@@ -137,6 +142,8 @@ def test_register_page_shows_needs_as_text_to_runners_only(
     assert (
         "Peanuts" not in page and "Inhaler" not in page and "quiet breaks" not in page
     )
+    # Who may collect is need-to-know too (issue 9): runners only.
+    assert "Uncle Sami" not in page and "07700 900456" not in page
     assert "shown only to the people running this session" in page
 
 

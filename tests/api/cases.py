@@ -619,4 +619,5 @@ from tests.api import (  # noqa: E402, F401
     cases_payments,
     cases_reports,
     cases_signup_payments,
+    cases_signups,
 )

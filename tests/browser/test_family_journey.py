@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from activities.models import Activity, Household, HouseholdMember, SignUp
+from activities.services import signup_create
 from tests.browser.conftest import assert_accessible, sign_in
 
 LIVE = [SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED]
@@ -185,3 +186,93 @@ def test_link_worker_finds_a_family_who_agreed_on_a_phone(
     page.wait_for_url(re.compile(r"\?household="))
     _assert_fits_phone(page)
     assert page.get_by_label("Family's reference").input_value() == household.reference
+
+
+@pytest.mark.parametrize("screen", ["page", "phone_page"])
+def test_family_is_not_coming_on_one_date_then_comes_after_all(
+    request, screen, family_and_activity
+):
+    """Issue 13 point 4: from the sign-up's page a family says it is not
+    coming on one date of the series, is asked first, sees the date marked
+    "Not coming" on its pages (the place on the other dates stays), and undoes
+    it; axe and no sideways scrolling on every page, desktop and 375 px."""
+    household, activity, carer, child = family_and_activity
+    Activity.objects.filter(pk=activity.pk).update(capacity=activity.capacity + 20)
+    signup = signup_create(
+        household=household,
+        activity=activity,
+        members=[carer, child],
+        created_by=household.user,
+    ).signup
+    assert signup.status == SignUp.Status.CONFIRMED
+    page = request.getfixturevalue(screen)
+    sign_in(page, household.user.username)
+    page.goto(f"/activities/sign-ups/{signup.pk}/")
+    _assert_fits_phone(page)
+
+    page.get_by_role("link", name=re.compile("^Not coming on this date")).first.click()
+    page.wait_for_url(re.compile(r"/dates/\d+/cancel/$"))
+    _assert_fits_phone(page)
+    assert "Not coming to" in page.locator("h1").inner_text()
+    page.get_by_label("Why are you not coming? (optional)").fill("Visiting family")
+    page.get_by_role("button", name=re.compile("^Yes, we are not coming on")).click()
+    page.wait_for_url(re.compile(r"/activities/sign-ups/\d+/$"))
+    _assert_fits_phone(page)
+    main = page.locator("main").inner_text()
+    assert "Your place on the other dates stays yours" in main
+    assert "Not coming" in main
+    [cancelled] = signup.cancelled_dates.all()
+    assert cancelled.reason == "Visiting family"
+    signup.refresh_from_db()
+    assert signup.status == SignUp.Status.CONFIRMED
+
+    page.goto("/activities/household/")
+    _assert_fits_phone(page)
+    assert "Not coming on:" in page.locator("main").inner_text()
+
+    page.goto(f"/activities/sign-ups/{signup.pk}/")
+    page.get_by_role("button", name=re.compile("^We are coming after all")).click()
+    page.wait_for_url(re.compile(r"/activities/sign-ups/\d+/$"))
+    _assert_fits_phone(page)
+    assert "after all" in page.locator("main").inner_text()
+    assert not signup.cancelled_dates.exists()
+
+
+def test_family_adds_someone_who_may_collect_on_a_phone(
+    phone_page, family_and_activity
+):
+    """Issue 9: the family lists an adult who may collect its children (the
+    form says what is missing first), changes nothing by opening Remove, and
+    removes them after confirming; axe and no sideways scrolling."""
+    household, _, _, _ = family_and_activity
+    household.collectors.all().delete()
+    page = phone_page
+    sign_in(page, household.user.username)
+    page.goto("/activities/household/")
+    _assert_fits_phone(page)
+    page.get_by_role("link", name="Add someone who may collect").click()
+    page.wait_for_url(re.compile(r"/collectors/new/$"))
+    _assert_fits_phone(page)
+    page.get_by_label("Full name").fill("Rita Khan")
+    page.get_by_role("button", name="Save").click()
+    _assert_fits_phone(page)
+    summary = page.locator(".error-summary").inner_text()
+    assert "Enter who they are to your children" in summary
+    assert "Enter a phone number for them" in summary
+    page.get_by_label("Who they are to your children").fill("grandmother")
+    page.get_by_label("Phone number").fill("07700 900456")
+    page.get_by_label("Password (optional)").fill("bluebell")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/activities/household/$"))
+    _assert_fits_phone(page)
+    main = page.locator("main").inner_text()
+    assert "Rita Khan" in main and "Password set" in main and "bluebell" not in main
+    assert household.collectors.get().phone == "07700 900456"
+
+    page.get_by_role("link", name="Remove Rita Khan").click()
+    page.wait_for_url(re.compile(r"/remove/$"))
+    _assert_fits_phone(page)
+    assert household.collectors.exists()
+    page.get_by_role("button", name="Yes, remove Rita Khan").click()
+    page.wait_for_url(re.compile(r"/activities/household/$"))
+    assert not household.collectors.exists()

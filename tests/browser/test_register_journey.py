@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from activities.models import Attendance
-from activities.services import signup_create
+from activities.models import Attendance, AuthorisedCollector
+from activities.services import signup_cancel_date, signup_create
 from tests.activities.factories import LONDON, approved_booking, family, make_activity
 from tests.browser.conftest import assert_accessible
 from tests.factories import (
@@ -98,3 +98,47 @@ def test_partner_marks_a_register_on_a_phone_and_a_failed_save_is_retried(
     page.reload()  # what was saved is what the register shows
     expect(page.locator(f"#status-{first.pk}-present")).to_be_checked()
     expect(page.locator(f"#status-{second.pk}-late")).to_be_checked()
+
+
+def test_the_register_shows_who_may_collect_and_who_cancelled_this_date(
+    phone_page, session
+):
+    """Issues 9 and 13: the runner sees who may collect a child (with the
+    family's password) and a family that cancelled this one date of its
+    series as "Cancelled for this date", with nothing to mark; axe passes."""
+    session, (first, _) = session
+    AuthorisedCollector.objects.create(
+        household=first.household,
+        name="Rita Khan",
+        relationship="grandmother",
+        phone="07700 900456",
+        password="bluebell",
+    )
+    household, members = family(children=1)
+    signup = signup_create(
+        household=household,
+        activity=session.activity,
+        members=members,
+        created_by=household.user,
+    ).signup
+    signup_cancel_date(signup=signup, session=session, cancelled_by=household.user)
+    away = members[1]
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("runner")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.goto(f"/activities/sessions/{session.pk}/register/")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    row = page.locator(f"#row-{first.pk}")
+    expect(row).to_contain_text("Rita Khan (grandmother), 07700 900456")
+    expect(row).to_contain_text("Password: bluebell")
+    off = page.locator(f"#row-{away.pk}")
+    expect(off).to_contain_text("Cancelled for this date")
+    expect(off).to_contain_text("do not count as absent")
+    assert off.locator("input[type=radio]").count() == 0
+    expect(page.locator("#register-counts")).to_contain_text(
+        "2 cancelled for this date"
+    )

@@ -1,0 +1,74 @@
+"""The family's list of adults who may collect its children: add, change,
+remove (asks first). Each change goes through the collectors services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from activities import selectors, services
+from activities.forms_family import CollectorForm
+from activities.services.collectors import collector_get_own
+from hub.views_base import act, submit
+
+
+@login_required
+def collector_add(request):
+    household = selectors.household_for_user(user=request.user)
+    if household is None:
+        return redirect("activities:household-create")
+    form = CollectorForm(request.POST or None)
+    done = submit(
+        form,
+        lambda data: services.collector_add(
+            household=household, added_by=request.user, **data
+        ),
+    )
+    if done:
+        messages.success(request, f"{done.value.name} may now collect your children.")
+        return redirect("activities:household")
+    return render(
+        request,
+        "activities/collector_form.html",
+        {"form": form, "collector": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def collector_edit(request, collector_id: int):
+    collector = collector_get_own(collector_id=collector_id, user=request.user)
+    form = CollectorForm(request.POST or None, instance=collector)
+    done = submit(
+        form,
+        lambda data: services.collector_update(
+            collector=collector_get_own(collector_id=collector_id, user=request.user),
+            updated_by=request.user,
+            **data,
+        ),
+    )
+    if done:
+        messages.success(request, f"{done.value.name}'s details are saved.")
+        return redirect("activities:household")
+    return render(
+        request,
+        "activities/collector_form.html",
+        {"form": form, "collector": collector},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def collector_remove(request, collector_id: int):
+    """Asks first; the POST removes them."""
+    collector = collector_get_own(collector_id=collector_id, user=request.user)
+    if request.method == "POST":
+        done = act(
+            request,
+            lambda: services.collector_remove(
+                collector=collector, removed_by=request.user
+            ),
+            success=f"{collector.name} may no longer collect your children.",
+        )
+        if done:
+            return redirect("activities:household")
+    return render(request, "activities/collector_remove.html", {"collector": collector})
