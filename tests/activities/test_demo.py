@@ -24,7 +24,7 @@ def test_seed_demo_activities(settings):
     call_command("seed_demo")
     first = _counts()
     assert first[0] == 50
-    assert Activity.objects.filter(status="published").count() == 4
+    assert Activity.objects.filter(status="published").count() == 5  # 1 is paid
     kinds = set(Activity.objects.values_list("eligibility", flat=True))
     assert kinds == {"open", "eligible", "referral"}
     art = Activity.objects.get(title="Family art workshop")
