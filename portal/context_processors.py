@@ -4,10 +4,17 @@ and the services check. Nothing here re-derives a rule.
 
 Costs at most three queries per page: the user's site roles and partner
 memberships (each cached on the user for the request by the rules layer), and
-the user's household.
+the user's household. The reports link's rule also asks whether the person
+administers a trust (one more query, which every family would pay on every
+page): its answer is kept in the cache (Redis when configured) for the
+sign-in, by session key, for NAV_REMEMBER_SECONDS, so a person made a trust
+administrator sees the link within five minutes, and one no longer allowed
+keeps the link that long (the reports pages ask the rule every time). No
+database write. The links are worked out once per request.
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.urls import reverse
 
 from activities.selectors import household_for_user
@@ -15,6 +22,10 @@ from hub.models import Site
 from hub.rules import site_ids_for
 from partners.models import Partner
 from partners.rules import partner_ids_for
+
+# Links whose rule costs a query of its own, answered from the session.
+REMEMBERED = {"reports.view_reports"}
+NAV_REMEMBER_SECONDS = 300
 
 # (label, url name, permission that guards the page) for links without an object.
 STAFF_LINKS = [
@@ -56,9 +67,26 @@ def _partner_links(user) -> list[dict]:
     return []
 
 
-def _signed_in_links(user) -> list[dict]:
+def _allowed(request, user, perm: str) -> bool:
+    """user.has_perm(perm); for a REMEMBERED permission, the answer kept in
+    the cache for this sign-in (the session key) for NAV_REMEMBER_SECONDS."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if perm not in REMEMBERED or not session_key:
+        return user.has_perm(perm)
+    key = f"nav:{perm}:{session_key}"
+    kept = cache.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == user.pk:
+        return bool(kept[1])
+    allowed = user.has_perm(perm)
+    cache.set(key, (user.pk, allowed), NAV_REMEMBER_SECONDS)
+    return allowed
+
+
+def _signed_in_links(request, user) -> list[dict]:
     links = [
-        _link(label, name) for label, name, perm in STAFF_LINKS if user.has_perm(perm)
+        _link(label, name)
+        for label, name, perm in STAFF_LINKS
+        if _allowed(request, user, perm)
     ]
     links += _sheet_link(user)
     if user.has_perm(REFERRALS[2]):
@@ -75,6 +103,14 @@ def _signed_in_links(user) -> list[dict]:
 
 
 def navigation(request) -> dict:
+    # Once per request, however many templates the page renders with it.
+    links = getattr(request, "_nav_links", None)
+    if links is None:
+        links = request._nav_links = _links(request)
+    return {"nav_links": links}
+
+
+def _links(request) -> list[dict]:
     # An error page for a request that failed before the authentication
     # middleware ran (a bad Host header: 400) has no user: show the public links.
     user = getattr(request, "user", None) or AnonymousUser()
@@ -83,7 +119,7 @@ def navigation(request) -> dict:
         _link("Schools", "hub:site-list"),
     ]
     if user.is_authenticated:
-        links += _signed_in_links(user)
+        links += _signed_in_links(request, user)
     else:
         links.append(_link("Partners", "partners:directory"))
-    return {"nav_links": links}
+    return links
