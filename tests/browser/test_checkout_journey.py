@@ -72,3 +72,47 @@ def test_the_manager_sees_the_money_page(page, held, settings):
     page.wait_for_load_state()
     assert page.get_by_text("Refund made.").is_visible()
     _fits(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_manager_refunds_an_invoice_payment(page, transactional_db, viewport):
+    """The invoice page's Refund link, the refund page and its error, on a
+    phone and a desktop: axe finds nothing and nothing scrolls sideways."""
+    import datetime as dt
+
+    from payments.invoicing import invoice_issue, invoices_build_month
+    from payments.models import Refund
+    from payments.services import invoice_payment_record
+
+    booking = approved_booking(starts=london(2030, 1, 8, 18, 0))
+    booking.slots.update(price_pence=5000)
+    site = booking.room.site
+    manager = StaffRoleFactory(site=site, role="business_manager").user
+    (draft,) = invoices_build_month(actor=None, site=site, month=dt.date(2030, 1, 1))
+    invoice = invoice_issue(actor=None, invoice=draft)
+    invoice_payment_record(
+        actor=manager,
+        invoice=invoice,
+        amount_pence=invoice.total_pence,
+        method="bank_transfer",
+        reference="BACS 123",
+    )
+    page.set_viewport_size(viewport)
+    sign_in(page, manager.username, PASSWORD)
+    page.goto(f"/payments/invoices/{invoice.pk}/")
+    _fits(page)
+    page.get_by_role("link", name="Refund the £200.00 bank transfer payment").click()
+    page.wait_for_load_state()
+    _fits(page)
+    page.get_by_label("Amount to refund, in pounds").fill("250.00")
+    page.get_by_label("Why you are refunding").fill("Paid twice")
+    page.get_by_role("button", name="Record the refund").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("There is a problem").is_visible()
+    _fits(page)
+    page.get_by_label("Amount to refund, in pounds").fill("50.00")
+    page.get_by_role("button", name="Record the refund").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Refund recorded.").is_visible()
+    _fits(page)
+    assert Refund.objects.get().amount_pence == 5000
