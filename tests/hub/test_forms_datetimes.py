@@ -117,6 +117,12 @@ FORM = {
 }
 
 
+def _typed(name: str, day="", month="", year="", time="") -> dict:
+    """The four boxes of one date-and-time field as a browser posts them."""
+    parts = {"day": day, "month": month, "year": year, "time": time}
+    return {f"{name}_{part}": value for part, value in parts.items()}
+
+
 def test_the_form_shows_a_date_input_and_a_time_for_the_window(db):
     html = str(ActivityForm(editing=True)["signup_opens_at"])
     assert 'type="datetime-local"' not in html
@@ -145,16 +151,11 @@ def test_a_partner_sets_the_window_in_parts_and_it_is_stored_in_utc(
     client, booking, partner_user
 ):
     client.force_login(partner_user)
-    body = FORM | {
-        "signup_opens_at_day": "1",
-        "signup_opens_at_month": "October",
-        "signup_opens_at_year": "2026",
-        "signup_opens_at_time": "9:30am",
-        "signup_closes_at_day": "2",
-        "signup_closes_at_month": "11",
-        "signup_closes_at_year": "2026",
-        "signup_closes_at_time": "18:00",
-    }
+    body = (
+        FORM
+        | _typed("signup_opens_at", "1", "October", "2026", "9:30am")
+        | _typed("signup_closes_at", "2", "11", "2026", "18:00")
+    )
     response = client.post(reverse("activities:create", args=[booking.pk]), body)
     activity = Activity.objects.get()
     assert response.status_code == 302
@@ -166,12 +167,11 @@ def test_a_missing_time_is_shown_on_the_field_and_nothing_is_saved(
     client, booking, partner_user
 ):
     client.force_login(partner_user)
-    body = FORM | {
-        "signup_opens_at_day": "1",
-        "signup_opens_at_month": "10",
-        "signup_opens_at_year": "2026",
-        "signup_closes_at_time": "18:00",
-    }
+    body = (
+        FORM
+        | _typed("signup_opens_at", "1", "10", "2026")
+        | _typed("signup_closes_at", time="18:00")
+    )
     response = client.post(reverse("activities:create", args=[booking.pk]), body)
     page = response.content.decode()
     assert response.status_code == 200
@@ -186,16 +186,11 @@ def test_closing_before_opening_is_refused_on_the_closing_field(
     client, booking, partner_user
 ):
     client.force_login(partner_user)
-    body = FORM | {
-        "signup_opens_at_day": "5",
-        "signup_opens_at_month": "10",
-        "signup_opens_at_year": "2026",
-        "signup_opens_at_time": "09:00",
-        "signup_closes_at_day": "4",
-        "signup_closes_at_month": "10",
-        "signup_closes_at_year": "2026",
-        "signup_closes_at_time": "09:00",
-    }
+    body = (
+        FORM
+        | _typed("signup_opens_at", "5", "10", "2026", "09:00")
+        | _typed("signup_closes_at", "4", "10", "2026", "09:00")
+    )
     response = client.post(reverse("activities:create", args=[booking.pk]), body)
     assert response.status_code == 200
     assert "Sign-up must close after it opens." in response.content.decode()
