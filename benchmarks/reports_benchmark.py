@@ -11,7 +11,11 @@ through the school year, --households households (default 50,000) with one to
 three members, two whole-series sign-ups each, --attendance register marks
 (default 1,000,000), referrals and walk-in counts. Then it times each report
 (every reader's scope, every breakdown, the termly return; median of 3) and
-counts its queries, which must not depend on the data's size.
+counts its queries, which must not depend on the data's size. Before that
+it checks the attended-marks rollup against the marks, times a rebuild and
+one register tap (reports/rollup.py). `--keep` keeps the database (and uses
+it again); `--keep --generate-only` only builds it. Figures and the command
+with production settings: docs/benchmarks.md ("Reports").
 """
 
 import argparse
@@ -52,6 +56,18 @@ def parse_args():
     parser.add_argument("--activities", type=int, default=200)
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--attendance", type=int, default=1_000_000)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database afterwards, and use it again if it is there "
+        "(to profile with EXPLAIN ANALYZE without generating it each time)",
+    )
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="with --keep: generate the database and stop (measure later, "
+        "on a quiet machine)",
+    )
     parser.add_argument(
         "--work-mem",
         default="",
@@ -276,18 +292,18 @@ def generate_attendance(args, rng, households):
     )
 
 
-def measure(again=False):
+def measure():
     from django.contrib.auth import get_user_model
 
-    from hub.models import StaffRole
+    from hub.models import Site, StaffRole
     from reports.figures import DIMENSIONS, impact_table
     from reports.periods import school_year
     from reports.scopes import scope_get
     from reports.termly import termly_return
 
     user = get_user_model().objects.get(username="bench")
-    if not again:
-        StaffRole.objects.create(user=user, site_id=1, role="link_worker")
+    site = Site.objects.order_by("pk").first()
+    StaffRole.objects.get_or_create(user=user, site=site, role="link_worker")
     period = school_year(2025)
     cases = [(f"impact all by {by}", "all", by) for by in DIMENSIONS]
     cases += [
@@ -319,23 +335,63 @@ def measure(again=False):
                 print("   ", q["time"], q["sql"][:120])
 
 
+def rollup_figures():
+    """The attended-marks rollup (reports/rollup.py): does it match the marks
+    the triggers copied during the bulk load, how long a full rebuild takes,
+    and what a trigger adds to one register tap."""
+    from activities.models import Attendance
+    from reports import rollup
+
+    start = time.perf_counter()
+    differences = rollup.rollup_differences()
+    checked = time.perf_counter() - start
+    start = time.perf_counter()
+    rows = rollup.rollup_rebuild()
+    rebuilt = time.perf_counter() - start
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would after it
+            cursor.execute("VACUUM ANALYZE reports_attendedmark")
+    print(
+        f"rollup: {differences} rows differed from the marks (checked in "
+        f"{checked:.1f} s); rebuilt {rows:,} rows in {rebuilt:.1f} s"
+    )
+    marks = list(Attendance.objects.order_by("pk")[:300])
+    times = []
+    for mark in marks + marks:  # each changed, then put back as it was
+        mark.status, mark.was = getattr(mark, "was", "absent"), mark.status
+        start = time.perf_counter()
+        mark.save(update_fields=["status"])
+        times.append(time.perf_counter() - start)
+    print(
+        f"one register mark saved (with its rollup row): median "
+        f"{statistics.median(times) * 1000:.2f} ms over {len(times)}"
+    )
+
+
 def main():
     args = parse_args()
     rng = random.Random(1)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=args.keep
+    )
     try:
-        from activities.models import Attendance
+        from activities.models import Attendance, Household
 
         start = time.perf_counter()
-        households = generate(args, rng)
-        generate_attendance(args, rng, households)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        if not (args.keep and Attendance.objects.exists()):
+            households = generate(args, rng)
+            generate_attendance(args, rng, households)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")  # as autovacuum would
         print(
             f"{connection.vendor}: {Attendance.objects.count():,} register marks, "
-            f"{len(households):,} households, generated in {time.perf_counter() - start:.0f} s"
+            f"{Household.objects.count():,} households, "
+            f"generated in {time.perf_counter() - start:.0f} s"
         )
+        if args.generate_only:
+            return
+        rollup_figures()
         measure()
         if args.work_mem and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -343,9 +399,12 @@ def main():
                     "SELECT set_config('work_mem', %s, false)", [args.work_mem]
                 )
             print(f"-- again with work_mem = {args.work_mem}")
-            measure(again=True)
+            measure()
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            print(f"kept the database {connection.settings_dict['NAME']}")
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

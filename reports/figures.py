@@ -20,7 +20,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Max,
     OuterRef,
     Q,
     Sum,
@@ -34,6 +33,7 @@ from activities.models import (
     ATTENDED_STATUSES,
     Activity,
     Attendance,
+    Household,
     Referral,
     Session,
     SignUp,
@@ -41,6 +41,7 @@ from activities.models import (
 )
 from bookings.models import Booking, Slot
 from reports import opening
+from reports.models import AttendedMark
 from reports.periods import Period
 from reports.scopes import Scope
 from reports.suppression import (
@@ -108,7 +109,6 @@ class Paths:
 
 SESSION = Paths("activity__")
 SIGNUP = Paths("activity__", "household")
-ATTENDANCE = Paths("session__activity__", "member__household")
 WALK_IN = Paths("session__activity__")
 REFERRAL = Paths("activity__", "household")
 SLOT = Paths(None, site="room__site", partner="booking__partner")
@@ -299,80 +299,111 @@ def _places_taken(counter, scope, start, end):
 
 
 def _attended(scope, start, end):
-    return Attendance.objects.filter(
+    """Attended marks at sessions that ran, from the rollup (reports/rollup.py:
+    one row per mark in ATTENDED_STATUSES, with its household and whether the
+    member is a child, kept by the database in the mark's transaction)."""
+    return AttendedMark.objects.filter(
         delivered("session__", start, end),
         scope.activity_filter("session__activity__"),
         scope.household_filter(
-            household="member__household_id", activity="session__activity_id"
+            household="household_id", activity="session__activity_id"
         ),
-        status__in=ATTENDED_STATUSES,
     )
 
 
-# Per household (in a row's group): its sessions, marks and children. A child
-# belongs to one household, so summing a group's households' children counts
-# each child once; so the group's figures come from one pass over the marks.
-PER_HOUSEHOLD = {
-    "n": Count("session_id", distinct=True),
-    "booked": Count("pk", filter=Q(walk_in=False)),
-    "walked": Count("pk", filter=Q(walk_in=True)),
-    "kids": Count("member_id", distinct=True, filter=Q(member__kind="child")),
-    "fsm": Max(
-        Case(
-            When(member__household__fsm_verified_at__isnull=False, then=Value(1)),
-            default=Value(0),
-        )
-    ),
-}
+# The attendance figures, from the attended-marks rollup in two statements
+# (docs/reports.md, "Speed"):
+#
+# 1. Households: the marks of sessions that ran are grouped per (row key,
+#    session, household), then per (row key, household): its sessions (one
+#    row each, so a count, not a DISTINCT that needs a sort), places attended
+#    and walk-ins. Each session has one school, partner and type, so a
+#    household's sessions in the whole scope are the sum over its rows: the
+#    Total row comes from the same per-household rows, not a second pass over
+#    the marks. Eligibility and postcode district are the household's as they
+#    stand now, joined to those rows (a household has one district, so by
+#    area the key comes from the household).
+# 2. Children: distinct (row key, child) pairs, counted per row and, for the
+#    total, as distinct children.
+#
+# Sessions that ran are materialised first (a few thousand rows with their
+# row key) so each mark is joined once, not through activity, booking and
+# room.
 HOUSEHOLD_FIGURES = [
-    ("households", "COUNT(*)"),
-    ("repeat_households", f"SUM(CASE WHEN h.n >= {REPEAT_SESSIONS} THEN 1 ELSE 0 END)"),
-    ("places_attended", "SUM(h.booked)"),
-    ("walk_in_members", "SUM(h.walked)"),
-    ("children", "SUM(h.kids)"),
-    ("fsm_households", "SUM(h.fsm)"),
+    "households",
+    "repeat_households",
+    "places_attended",
+    "walk_in_members",
+    "fsm_households",
 ]
+_SUMS = f"""COUNT(*), SUM(CASE WHEN x.n >= {REPEAT_SESSIONS} THEN 1 ELSE 0 END),
+    SUM(x.booked), SUM(x.walked), SUM(hh.fsm)"""
 
 
 def _attendance(counter, scope, start, end):
-    """Two passes over the marks: per row group, and for the total (a household
-    may be in several schools, partners or types, so the total is not the
-    rows' sum; by area it is, and one pass does)."""
-    marks = _attended(scope, start, end)
-    household = {"hh": F("member__household_id")}
-    # Grouped by the key alone (the sort is narrower): the sessions' query has
-    # already named every school, partner or type that has marks.
-    group = {"g": group_by(counter.by, ATTENDANCE)["g"]}
-    grouped = marks.values(**group, **household).annotate(**PER_HOUSEHOLD).order_by()
-    for row in _per_group(grouped, "g"):
-        key = counter._key({"g": row[0]})
-        for (name, _), value in zip(HOUSEHOLD_FIGURES, row[1:], strict=True):
-            counter.rows[key][name] = value or 0
-    if counter.by == "area":  # each household is in one district: rows add up
-        for name, _ in HOUSEHOLD_FIGURES:
-            counter.total[name] = sum(r.get(name, 0) for r in counter.rows.values())
-    else:
-        overall = marks.values(**household).annotate(**PER_HOUSEHOLD).order_by()
-        for (name, _), value in zip(
-            HOUSEHOLD_FIGURES, _per_group(overall, None)[0][1:], strict=True
-        ):
-            counter.total[name] = value or 0
-    counter.applies.update(name for name, _ in HOUSEHOLD_FIGURES)
-    _walk_ins(counter, scope, start, end)
-
-
-def _per_group(qs, column: str | None) -> list[tuple]:
-    """HOUSEHOLD_FIGURES summed over the per-household rows of `qs`, per
-    `column` (or over all rows): one SQL statement around the queryset's."""
-    sql, params = qs.query.sql_with_params()
-    sums = ", ".join(expression for _, expression in HOUSEHOLD_FIGURES)
-    if column is None:
-        query = f"SELECT NULL, {sums} FROM ({sql}) AS h"
-    else:
-        query = f'SELECT h."{column}", {sums} FROM ({sql}) AS h GROUP BY h."{column}"'
+    by_area = counter.by == "area"
+    sessions = Session.objects.filter(
+        delivered("", start, end), scope.activity_filter("activity__")
+    )
+    key = Value(0) if by_area else group_by(counter.by, SESSION)["g"]
+    ran = sessions.values(sid=F("id"), g=key).order_by()
+    marks = AttendedMark.objects.filter(
+        scope.household_filter(
+            household="household_id", activity="session__activity_id"
+        )
+    ).values("session_id", "household_id", "member_id", "child", "walk_in")
+    households = Household.objects.values(
+        hid=F("id"),
+        d=district("postcode"),
+        fsm=Case(When(fsm_verified_at__isnull=False, then=Value(1)), default=Value(0)),
+    ).order_by()
+    (s_sql, s_params), (m_sql, m_params), (h_sql, h_params) = (
+        qs.query.sql_with_params() for qs in (ran, marks.order_by(), households)
+    )
+    row_key = "hh.d" if by_area else "x.g"
+    prefix = f"WITH s AS MATERIALIZED ({s_sql}), hh AS ({h_sql})"
+    per_household = f"""{prefix},
+        sh AS (
+            SELECT s.g AS g, m.session_id AS sid, m.household_id AS hid,
+                SUM(CASE WHEN m.walk_in THEN 0 ELSE 1 END) AS booked,
+                SUM(CASE WHEN m.walk_in THEN 1 ELSE 0 END) AS walked
+            FROM ({m_sql}) AS m JOIN s ON s.sid = m.session_id
+            GROUP BY s.g, m.session_id, m.household_id),
+        gh AS (
+            SELECT g, hid, COUNT(*) AS n, SUM(booked) AS booked,
+                SUM(walked) AS walked
+            FROM sh GROUP BY g, hid)
+        SELECT 0, {row_key}, {_SUMS}
+        FROM gh AS x JOIN hh ON hh.hid = x.hid GROUP BY {row_key}
+        UNION ALL
+        SELECT 1, NULL, {_SUMS}
+        FROM (SELECT hid, SUM(n) AS n, SUM(booked) AS booked,
+                SUM(walked) AS walked FROM gh GROUP BY hid) AS x
+        JOIN hh ON hh.hid = x.hid"""
+    children = f"""{prefix},
+        cm AS (
+            SELECT s.g AS g, m.member_id AS mid, m.household_id AS hid
+            FROM ({m_sql}) AS m JOIN s ON s.sid = m.session_id
+            WHERE m.child
+            GROUP BY s.g, m.member_id, m.household_id)
+        SELECT 0, {"hh.d" if by_area else "cm.g"}, COUNT(*)
+        FROM cm {"JOIN hh ON hh.hid = cm.hid" if by_area else ""}
+        GROUP BY {"hh.d" if by_area else "cm.g"}
+        UNION ALL
+        SELECT 1, NULL, COUNT(DISTINCT mid) FROM cm"""
+    params = [*s_params, *h_params, *m_params]
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchall()
+        cursor.execute(per_household, params)
+        for part, group, *values in cursor.fetchall():
+            target = counter.total if part else counter.rows[counter._key({"g": group})]
+            for name, value in zip(HOUSEHOLD_FIGURES, values, strict=True):
+                target[name] = value or 0
+        cursor.execute(children, params)
+        for part, group, value in cursor.fetchall():
+            target = counter.total if part else counter.rows[counter._key({"g": group})]
+            target["children"] = value or 0
+    counter.applies.update((*HOUSEHOLD_FIGURES, "children"))
+    _walk_ins(counter, scope, start, end)
 
 
 def _walk_ins(counter, scope, start, end):

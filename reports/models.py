@@ -36,3 +36,49 @@ class TrustAdministrator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} administers {self.trust}"
+
+
+class AttendedMark(models.Model):
+    """One register mark that counts as attended, with its member's household
+    and whether the member is a child beside it: the rollup the report's
+    attendance figures read (reports/rollup.py). Kept by database triggers in
+    the same transaction as the mark; never written by Python code except
+    `reports.rollup.rollup_rebuild`. No foreign key constraints: the triggers
+    remove a row when its mark goes, and nothing else may block a deletion."""
+
+    attendance_id = models.BigIntegerField(primary_key=True)
+    session = models.ForeignKey(
+        "activities.Session",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the covering index below starts with it
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        "activities.HouseholdMember",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        "activities.Household",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    child = models.BooleanField()
+    walk_in = models.BooleanField()
+
+    class Meta:
+        # The report reads every row of the sessions that ran: (session,
+        # household, member) so PostgreSQL can answer from the index alone.
+        indexes = [
+            models.Index(
+                fields=["session", "household", "member", "child", "walk_in"],
+                name="reports_mark_session_covering",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Attended mark {self.attendance_id}"
