@@ -320,10 +320,9 @@ def _safe(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
-@login_required
-@require_POST
-def income_build(request):
-    """Build (or bring up to date) the month's drafts for one site."""
+def _month_action(request, service, said) -> HttpResponse:
+    """Run `service(actor, site, month)` for the site and month posted from
+    Income; `said(count)` is the success message. Back to Income."""
     _require(request.user, "payments.view_income")
     form = IncomeFilterForm(
         request.POST, sites=selectors.sites_for_income(actor=request.user)
@@ -331,46 +330,34 @@ def income_build(request):
     if not form.is_valid():
         return redirect("payments:income")
     site, month = form.cleaned_data["site"], form.cleaned_data["month"]
-    done = act(
-        request,
-        lambda: invoicing.invoices_build_month(
-            actor=request.user, site=site, month=month
-        ),
-    )
+    done = act(request, lambda: service(actor=request.user, site=site, month=month))
     if done:
-        count = len(done.value)
-        messages.success(
-            request,
-            f"{count} draft invoice{'s' if count != 1 else ''} built or updated.",
-        )
+        messages.success(request, said(len(done.value)))
     return redirect(reverse("payments:income") + f"?site={site.pk}&month={month:%Y-%m}")
+
+
+@login_required
+@require_POST
+def income_build(request):
+    """Build (or bring up to date) the month's drafts for one site."""
+    return _month_action(
+        request,
+        invoicing.invoices_build_month,
+        lambda n: f"{n} draft invoice{'s' if n != 1 else ''} built or updated.",
+    )
 
 
 @login_required
 @require_POST
 def income_issue(request):
     """Issue every draft of the month for one site (the monthly run)."""
-    _require(request.user, "payments.view_income")
-    form = IncomeFilterForm(
-        request.POST, sites=selectors.sites_for_income(actor=request.user)
-    )
-    if not form.is_valid():
-        return redirect("payments:income")
-    site, month = form.cleaned_data["site"], form.cleaned_data["month"]
-    done = act(
+    return _month_action(
         request,
-        lambda: invoicing.invoices_issue_month(
-            actor=request.user, site=site, month=month
+        invoicing.invoices_issue_month,
+        lambda n: (
+            f"{n} invoice{'s' if n != 1 else ''} issued and emailed to the partners."
         ),
     )
-    if done:
-        count = len(done.value)
-        messages.success(
-            request,
-            f"{count} invoice{'s' if count != 1 else ''} issued and emailed to "
-            "the partners.",
-        )
-    return redirect(reverse("payments:income") + f"?site={site.pk}&month={month:%Y-%m}")
 
 
 @login_required

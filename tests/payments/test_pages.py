@@ -243,6 +243,22 @@ def test_manager_builds_drafts_from_the_income_page(client, manager, hire, site)
     assert Invoice.objects.get().status == Invoice.Status.DRAFT
 
 
+def test_manager_issues_the_months_drafts_from_the_income_page(
+    client, manager, partner_user, draft, site
+):
+    client.force_login(manager)
+    income = client.get(reverse("payments:income") + f"?site={site.pk}&month=2026-10")
+    assert "Issue all 1 draft and email the partners" in income.content.decode()
+    client.force_login(partner_user)  # not the school's: refused, nothing issued
+    data = {"site": site.pk, "month": "2026-10"}
+    assert client.post(reverse("payments:income-issue"), data).status_code == 403
+    client.force_login(manager)
+    response = client.post(reverse("payments:income-issue"), data, follow=True)
+    assert "1 invoice issued and emailed to the partners." in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == (Invoice.Status.ISSUED, "INV-HILLSIDE-00001")
+
+
 def test_pages_run_a_fixed_number_of_queries(
     client,
     manager,
