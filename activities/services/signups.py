@@ -333,9 +333,9 @@ def signup_remove_member(
     The sign-up takes one place fewer and whoever now fits on the waitlist is
     promoted, in order. If `member` is the only person left, the whole sign-up
     is cancelled (signup_cancel: a paid place is refunded per policy). A paid
-    sign-up for several people cannot lose one person here: its price and
-    refund are for the whole sign-up (docs/activities.md), so the family
-    cancels it all and signs up again."""
+    sign-up's amount drops by that person's share (pricing.member_share) and
+    `signals.signup_reduced` tells payments, which refunds what the policy
+    allows for that place in this transaction (docs/paid-activities.md)."""
     require_perm(
         cancelled_by,
         "activities.cancel_signup",
@@ -357,24 +357,34 @@ def signup_remove_member(
         )
     if len(members) == 1:
         return signup_cancel(signup=signup, cancelled_by=cancelled_by, reason=reason)
-    if signup.amount_pence > 0:
-        raise StateError(
-            "This is a paid place for several people: cancel the whole sign-up "
-            "(any refund follows the activity's policy) and sign up again for "
-            "the people still coming.",
-            field="who",
-        )
-    before = signup.places
+    before, amount_before = signup.places, signup.amount_pence
+    share = pricing.member_share(
+        activity=signup.activity,
+        amount_pence=amount_before,
+        members=members,
+        member=member,
+    )
     signup.members.remove(member)
-    signup.places = before - 1
-    signup.save(update_fields=["places", "updated_at"])
+    signup.places, signup.amount_pence = before - 1, amount_before - share
+    signup.save(update_fields=["places", "amount_pence", "updated_at"])
+    changes = {"places": [before, signup.places], "member": [member.pk, None]}
+    if share:
+        changes["amount_pence"] = [amount_before, signup.amount_pence]
     audit_record(
         actor=cancelled_by,
         action="signup.member_removed",
         obj=signup,
         reason=reason or f"{member.first_name} no longer coming",
-        changes={"places": [before, signup.places], "member": [member.pk, None]},
+        changes=changes,
     )
+    if share:
+        signals.signup_reduced.send(
+            sender=SignUp,
+            signup=signup,
+            actor=cancelled_by,
+            member=member,
+            removed_pence=share,
+        )
     if signup.status in capacity.HOLDING:
         waitlist_promote(
             activity=signup.activity,
