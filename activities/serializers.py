@@ -146,7 +146,8 @@ class SignUpOutput(serializers.Serializer):
     referred = serializers.SerializerMethodField()
 
     def get_member_ids(self, obj) -> list[int]:
-        return [m.pk for m in obj.members.all()]
+        chosen = getattr(obj, "chosen_member_ids", None)  # set by signup_create
+        return chosen if chosen is not None else [m.pk for m in obj.members.all()]
 
     def get_waitlist_position(self, obj) -> int | None:
         if hasattr(obj, "position"):

@@ -188,6 +188,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# Only for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+# (the load benchmarks count the emails the Celery worker wrote).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", "25")
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -203,7 +206,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hub.cache.HubRedisCache",  # one client per pool
             "LOCATION": REDIS_URL,
         }
     }
