@@ -130,6 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     INSTALLED_APPS.append("django.contrib.postgres")
+    # Behind pgbouncer in transaction mode (docs/capacity-plan.md): a server
+    # connection is shared between transactions, so no server-side cursors
+    # (they live across transactions) and no persistent client connections.
+    if env_bool("DATABASE_PGBOUNCER", "False"):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Separate test database names let several test runs share one server.
 if env_str("DATABASE_TEST_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME")}
