@@ -216,6 +216,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    # Signed-in pages read the session from Redis, not a database query per
+    # request; it is still written to the database, so a Redis restart signs
+    # nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # One process only: throttle counts are per process without Redis.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,7 +1,10 @@
-"""DATABASE_PGBOUNCER: behind pgbouncer in transaction mode a server
+"""Settings that depend on the services around the product.
+
+DATABASE_PGBOUNCER: behind pgbouncer in transaction mode a server
 connection serves many clients' transactions in turn, so Django must not keep
 server-side cursors (they outlive a transaction) nor hold connections open
-(docs/capacity-plan.md). Settings are read once per process, so each case
+(docs/capacity-plan.md). REDIS_URL: sessions are read from Redis and written
+through to the database. Settings are read once per process, so each case
 starts a fresh interpreter."""
 
 import json
@@ -21,9 +24,15 @@ PRINT = (
 
 
 def _database_settings(**env) -> list:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE")}
+    return _run(PRINT, **env)
+
+
+def _run(code: str, **env):
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "REDIS"))
+    }
     result = subprocess.run(
-        [sys.executable, "-c", PRINT],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=base
         | {"DJANGO_SETTINGS_MODULE": "hub.settings", "DJANGO_DEBUG": "true"}
@@ -49,3 +58,21 @@ PG = "postgres://hub@db.internal:6432/hub"
 )
 def test_pgbouncer_mode_turns_off_what_transaction_pooling_breaks(env, expected):
     assert _database_settings(**env) == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "engine"),
+    [
+        ({}, "django.contrib.sessions.backends.db"),
+        (
+            {"REDIS_URL": "redis://127.0.0.1:6379/0"},
+            "django.contrib.sessions.backends.cached_db",
+        ),
+    ],
+)
+def test_sessions_are_read_from_redis_when_there_is_one(env, engine):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps(s.SESSION_ENGINE))"
+    )
+    assert _run(code, **env) == engine
