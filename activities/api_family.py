@@ -240,15 +240,20 @@ class SignUpListCreateApi(ApiView):
     )
     def post(self, request):
         data = self.input(self.InputSerializer)
-        household = _household(request)
+        found = selectors.household_members_for(
+            user=request.user, ids=data["member_ids"]
+        )
+        household = found[0] if found else _household(request)
         with selectors.as_field_error("activity_id"):
-            activity = selectors.activity_get(
+            activity = selectors.activity_for_signup(
                 activity_id=data["activity_id"], user=request.user
             )
         result = services.signup_create(
             household=household,
             activity=activity,
-            members=selectors.members_of(household=household, ids=data["member_ids"]),
+            members=found[1]
+            if found
+            else selectors.members_of(household=household, ids=data["member_ids"]),
             session=selectors.session_of(
                 activity=activity, session_id=data.get("session_id")
             ),

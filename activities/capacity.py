@@ -54,14 +54,49 @@ class Places:
         return places <= (self.free_total if referral else self.free_general)
 
 
-def unit_lock(*, activity: Activity, session: Session | None) -> None:
-    """Lock the unit's row until commit. Must run inside transaction.atomic()."""
+@dataclass(frozen=True)
+class UnitState:
+    """The unit's row as it is once locked: what a sign-up must re-check
+    under the lock because another transaction may just have changed it."""
+
+    activity_status: str
+    session_status: str | None
+    capacity: int
+    referral_places: int
+
+
+def unit_lock(*, activity: Activity, session: Session | None) -> UnitState:
+    """Lock the unit's row until commit and read it fresh, in one query.
+    Must run inside transaction.atomic().
+
+    A session unit locks only the session's row (FOR UPDATE OF), reading its
+    activity's status and places through the join."""
     if not connection.in_atomic_block:
         raise RuntimeError("unit_lock() outside a transaction")
-    if not LOCKING:
-        return
-    model, pk = (Session, session.pk) if session else (Activity, activity.pk)
-    model.objects.select_for_update().filter(pk=pk).values_list("pk").first()
+    if session is not None:
+        rows = Session.objects.filter(pk=session.pk)
+        if LOCKING:
+            rows = rows.select_for_update(of=("self",))
+        a_status, s_status, places, kept = rows.values_list(
+            "activity__status",
+            "status",
+            "activity__capacity",
+            "activity__referral_places",
+        ).get()
+    else:
+        rows = Activity.objects.filter(pk=activity.pk)
+        if LOCKING:
+            rows = rows.select_for_update()
+        s_status = None
+        a_status, places, kept = rows.values_list(
+            "status", "capacity", "referral_places"
+        ).get()
+    return UnitState(
+        activity_status=a_status,
+        session_status=s_status,
+        capacity=places,
+        referral_places=kept,
+    )
 
 
 def holding_q(prefix: str = "") -> Q:
@@ -102,6 +137,69 @@ def places_in_unit(*, activity: Activity, session: Session | None) -> Places:
         referral_places=activity.referral_places,
         general_used=totals["general"] or 0,
         referral_used=totals["referral"] or 0,
+    )
+
+
+@dataclass(frozen=True)
+class UnitCount:
+    """Everything a sign-up needs to know about its unit, from one query."""
+
+    places: Places
+    waiting: int  # waitlisted sign-ups in the unit
+    expired: int  # holds past their time that nothing has released yet
+    household_active: int  # the household's active sign-ups in the unit
+
+
+# The one query run under the unit lock, written out so that no ORM
+# compilation happens while other families queue on the lock (measured:
+# docs/capacity-plan.md). Its meaning is holding_q()/expired_holds_q() above;
+# tests/activities/test_unit_count.py holds the two together.
+_UNIT_COUNT_SQL = """
+SELECT
+  SUM(places) FILTER (WHERE referral_id IS NULL AND {holding}),
+  SUM(places) FILTER (WHERE referral_id IS NOT NULL AND {holding}),
+  COUNT(*) FILTER (WHERE status = %(waitlisted)s),
+  COUNT(*) FILTER (WHERE status = %(awaiting)s AND hold_expires_at <= %(now)s),
+  COUNT(*) FILTER (WHERE household_id = %(household)s
+                   AND status IN (%(confirmed)s, %(waitlisted)s, %(awaiting)s))
+FROM activities_signup
+WHERE activity_id = %(activity)s AND {session}
+""".format(
+    holding="(status = %(confirmed)s OR "
+    "(status = %(awaiting)s AND hold_expires_at > %(now)s))",
+    session="{session}",
+)
+
+
+def unit_count(
+    *, activity: Activity, session: Session | None, state: UnitState, household_id
+) -> UnitCount:
+    """One aggregate over the unit's sign-ups, run under the unit lock: places
+    held (general and referral), the waitlist's length, expired holds and the
+    household's own active sign-ups."""
+    params = {
+        "confirmed": SignUp.Status.CONFIRMED,
+        "awaiting": SignUp.Status.AWAITING_PAYMENT,
+        "waitlisted": SignUp.Status.WAITLISTED,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "household": household_id,
+        "activity": activity.pk,
+        "session": session.pk if session else None,
+    }
+    where = "session_id IS NULL" if session is None else "session_id = %(session)s"
+    with connection.cursor() as cursor:
+        cursor.execute(_UNIT_COUNT_SQL.format(session=where), params)
+        general, referral, waiting, expired, mine = cursor.fetchone()
+    return UnitCount(
+        places=Places(
+            capacity=state.capacity,
+            referral_places=state.referral_places,
+            general_used=general or 0,
+            referral_used=referral or 0,
+        ),
+        waiting=waiting,
+        expired=expired,
+        household_active=mine,
     )
 
 

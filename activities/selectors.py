@@ -271,6 +271,24 @@ def activity_get(*, activity_id: int, user) -> Activity:
     return activity
 
 
+def activity_for_signup(*, activity_id: int, user) -> Activity:
+    """The activity to sign up to, with what the sign-up needs (the site's
+    time zone, `site_timezone`) and nothing the pages show: the lean read on the launch-day path.
+    The same visibility as activity_get; a published activity costs one query."""
+    activity = (
+        Activity.objects.annotate(site_timezone=F("booking__room__site__timezone"))
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None or not (
+        activity.status in PUBLIC_STATUSES
+        or _is_admin(user)
+        or activity.partner_id in partner_ids_for(user)
+    ):
+        raise NotFound(f"No activity has id {activity_id}. Check the id.")
+    return activity
+
+
 # What each actor may see, as querysets. The same rules as activities.rules
 # (tests/activities/test_permission_matrix.py holds them together).
 
@@ -763,6 +781,23 @@ def members_of(*, household: Household, ids: list[int]) -> list[HouseholdMember]
             "Choose only people in your own household.", field="member_ids"
         )
     return members
+
+
+def household_members_for(
+    *, user, ids: list[int]
+) -> tuple[Household, list[HouseholdMember]] | None:
+    """The user's household and its members with these ids, in one query;
+    None when that is not exactly what the user has (no household, or an id
+    that is not one of theirs: household_for_user and members_of then say
+    which). The launch-day path (activities.api_family)."""
+    members = list(
+        HouseholdMember.objects.select_related("household").filter(
+            household__user=user, household__erased_at__isnull=True, pk__in=ids
+        )
+    )
+    if not members or len(members) != len(set(ids)):
+        return None
+    return members[0].household, members
 
 
 def session_of(*, activity: Activity, session_id: int | None) -> Session | None:

@@ -164,7 +164,8 @@ class SignUpOutput(serializers.Serializer):
     )
 
     def get_member_ids(self, obj) -> list[int]:
-        return [m.pk for m in obj.members.all()]
+        chosen = getattr(obj, "chosen_member_ids", None)  # set by signup_create
+        return chosen if chosen is not None else [m.pk for m in obj.members.all()]
 
     def get_cancelled_session_ids(self, obj) -> list[int]:
         return sorted(c.session_id for c in obj.cancelled_dates.all())

@@ -39,6 +39,12 @@ import django  # noqa: E402
 
 django.setup()
 
+from hub.celery import app  # noqa: E402
+
+# As in production, an email is a message put on the queue (here Celery's
+# in-memory transport), not rendered and sent inside the request.
+app.conf.task_always_eager = False
+
 import logging  # noqa: E402
 
 from django.db import connection  # noqa: E402
@@ -151,11 +157,14 @@ def _fill(room, partner, user, manager, monday):
         booking_approve(booking=booking, approved_by=manager)
 
 
-def _ours(room, partner, user, manager, monday):
+def _ours(room, partner, user, manager, monday, phases):
+    """Request then approve a 39-week series; `phases` collects the time of
+    each half (ms) as well."""
     from bookings.services import booking_approve
 
     def run(i):
         day = monday + dt.timedelta(days=i % 7)
+        started = time.perf_counter()
         booking = _series(
             room,
             partner,
@@ -166,7 +175,10 @@ def _ours(room, partner, user, manager, monday):
             f"New {i}",
             minutes=45,
         )
+        requested = time.perf_counter()
         booking_approve(booking=booking, approved_by=manager)
+        phases["request"].append((requested - started) * 1000)
+        phases["approve"].append((time.perf_counter() - requested) * 1000)
 
     return run
 
@@ -237,17 +249,18 @@ def main() -> None:
         t0 = time.perf_counter()
         _fill(rooms[0], partner, user, manager, monday)
         fill_s = time.perf_counter() - t0
-        ours = _timed(_ours(rooms[0], partner, user, manager, monday), 10)
+        phases = {"request": [], "approve": []}
+        ours = _timed(_ours(rooms[0], partner, user, manager, monday, phases), 10)
         check_run, occs = _our_check(rooms[0], monday)
         our_check = _timed(check_run, 10)
         naive = _timed(_naive_check(rooms[0], occs), 3)
         avail = _timed(_availability(site, rooms, monday), 20)
-        _report(vendor, fill_s, ours, our_check, naive, avail)
+        _report(vendor, fill_s, ours, phases, our_check, naive, avail)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def _report(vendor, fill_s, ours, our_check, naive, avail) -> None:
+def _report(vendor, fill_s, ours, phases, our_check, naive, avail) -> None:
     from bookings.models import Slot  # noqa: F401  (import check only)
 
     med = statistics.median
@@ -257,6 +270,8 @@ def _report(vendor, fill_s, ours, our_check, naive, avail) -> None:
             med(ours),
             min(ours),
         ),
+        ("  the request", med(phases["request"]), min(phases["request"])),
+        ("  the approval", med(phases["approve"]), min(phases["approve"])),
         (
             "  of which: conflict check, materialised slots",
             med(our_check),
@@ -279,8 +294,11 @@ def _report(vendor, fill_s, ours, our_check, naive, avail) -> None:
     print("-" * 82)
     print(f"naive check / our check:           {med(naive) / med(our_check):8.1f}x")
     print(f"naive check / our whole series:    {med(naive) / med(ours):8.1f}x")
+    halves = max(med(phases["request"]), med(phases["approve"]))
     print(
-        f"aim: series under 50 ms -> {'met' if med(ours) < 50 else 'NOT met'}; "
+        f"aim: request and approval each under 25 ms -> "
+        f"{'met' if halves < 25 else 'NOT met'}; "
+        f"series under 50 ms -> {'met' if med(ours) < 50 else 'NOT met'}; "
         f"at least 20x faster than naive -> {'met' if med(naive) / med(our_check) >= 20 else 'NOT met'}"
     )
 

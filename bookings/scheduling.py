@@ -198,10 +198,13 @@ def schedule_sync(*, booking, recurrence: Recurrence | None = None) -> None:
         for name, value in fields.items():
             setattr(occ, name, value)
         changed.append(occ)
-    Occurrence.objects.bulk_create([o for o in changed if o.pk is None])
+    # Split before inserting: on PostgreSQL bulk_create sets the new rows'
+    # pks, and updating them again would cost a CASE per row for nothing.
+    new = [o for o in changed if o.pk is None]
+    stale = [o for o in changed if o.pk]
+    Occurrence.objects.bulk_create(new)
     Occurrence.objects.bulk_update(
-        [o for o in changed if o.pk],
-        ["title", "start", "end", "original_end", "cancelled"],
+        stale, ["title", "start", "end", "original_end", "cancelled"]
     )
 
 

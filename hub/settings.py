@@ -130,6 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     INSTALLED_APPS.append("django.contrib.postgres")
+    # Behind pgbouncer in transaction mode (docs/capacity-plan.md): a server
+    # connection is shared between transactions, so no server-side cursors
+    # (they live across transactions) and no persistent client connections.
+    if env_bool("DATABASE_PGBOUNCER", "False"):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Separate test database names let several test runs share one server.
 if env_str("DATABASE_TEST_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME")}
@@ -188,6 +194,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# Only for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+# (the load benchmarks count the emails the Celery worker wrote).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", "25")
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -203,10 +212,14 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hub.cache.HubRedisCache",  # one client per pool
             "LOCATION": REDIS_URL,
         }
     }
+    # Signed-in pages read the session from Redis, not a database query per
+    # request; it is still written to the database, so a Redis restart signs
+    # nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # One process only: throttle counts are per process without Redis.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

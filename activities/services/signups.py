@@ -13,6 +13,7 @@ With card payments off a paid place is confirmed at once and paid on the day
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +22,6 @@ from django.utils import timezone
 from activities import capacity, pricing, signals, tasks
 from activities.errors import Conflict, DomainError, PermissionDenied, StateError
 from activities.models import (
-    ACTIVE_SIGNUP_STATUSES,
     Activity,
     Household,
     HouseholdMember,
@@ -79,6 +79,12 @@ def signup_create(
 
     Gets a confirmed place if the unit has room for all of them, otherwise a
     waitlist place (first come, first served).
+
+    Two phases, so the unit's lock is held for as little as possible (a
+    launch-day rush queues on it; docs/capacity-plan.md): every check that
+    does not depend on other families' sign-ups runs first, unlocked; then,
+    under the lock, one query re-reads the unit's row, one counts its
+    places, and the sign-up, its members and its audit entry are written.
     """
     require_perm(
         created_by,
@@ -88,23 +94,25 @@ def signup_create(
     )
     members = list({m.pk: m for m in members}.values())  # each person once
     _check_unit(activity, session)
-    capacity.unit_lock(activity=activity, session=session)
-    activity = Activity.objects.select_related("booking__room__site").get(
-        pk=activity.pk
-    )
-    _check_open(activity, session)
-    _check_members(activity, household, members, session)
+    dates = _unit_dates(activity, session)
+    _check_open(activity, session, dates)
+    _check_members(activity, household, members, session, dates)
     referral = _check_eligibility(activity, household)
-    holds_release_expired(activity=activity, session=session)
-    _check_not_already(activity, household, session)
-    places = capacity.places_in_unit(activity=activity, session=session)
-    confirmed = places.fits(len(members), referral=referral is not None)
     amount = pricing.signup_amount(
         activity=activity,
         household=household,
         members=members,
-        sessions=1 if session else _sessions_left(activity),
+        sessions=1 if session else dates.left,
     )
+    # Under the unit's lock from here to commit.
+    state = capacity.unit_lock(activity=activity, session=session)
+    _check_still_open(state)
+    count = _count(activity, session, state, household)
+    if count.household_active:
+        raise Conflict(
+            "Your household is already signed up to this. Cancel that sign-up first to change who is coming."
+        )
+    confirmed = count.places.fits(len(members), referral=referral is not None)
     status = Status.CONFIRMED if confirmed else Status.WAITLISTED
     held = confirmed and amount > 0 and card_payments_enabled()
     signup = SignUp.objects.create(
@@ -118,7 +126,9 @@ def signup_create(
         referral=referral,
         created_by=created_by,
     )
-    signup.members.set(members)
+    SignUp.members.through.objects.bulk_create(
+        SignUp.members.through(signup=signup, householdmember=m) for m in members
+    )
     audit_record(
         actor=created_by,
         action="signup.created",
@@ -130,26 +140,88 @@ def signup_create(
         },
     )
     if referral is not None:
-        referral.status = Referral.Status.USED
-        referral.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=created_by,
-            action="referral.used",
-            obj=referral,
-            reason=f"sign-up #{signup.pk}",
-            changes={"status": ["open", "used"]},
-        )
-    position = None if confirmed else capacity.waitlist_position(signup=signup)
+        _use_referral(referral, signup, created_by)
+    # Under the lock every waitlisted sign-up in the unit came before this one.
+    position = None if confirmed else count.waiting + 1
+    signup.position, signup.chosen_member_ids = position, [m.pk for m in members]
     if not held:  # a held place is emailed when paid (the receipt)
         kind = "confirmed" if confirmed else "waitlisted"
         transaction.on_commit(lambda: tasks.send_signup_email.delay(signup.pk, kind))
     return SignUpResult(signup=signup, position=position)
 
 
-def _sessions_left(activity: Activity) -> int:
-    return activity.sessions.filter(
-        status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
-    ).count()
+def _count(activity, session, state, household) -> capacity.UnitCount:
+    """Count the unit under its lock, first releasing holds whose time has
+    passed (so a newcomer never jumps the queue for a place they give back)."""
+    count = capacity.unit_count(
+        activity=activity, session=session, state=state, household_id=household.pk
+    )
+    if count.expired:
+        holds_release_expired(activity=activity, session=session)
+        count = capacity.unit_count(
+            activity=activity, session=session, state=state, household_id=household.pk
+        )
+    return count
+
+
+def _use_referral(referral: Referral, signup: SignUp, actor) -> None:
+    """Mark the referral used; it must still be open (a link worker may have
+    withdrawn it while the family was signing up)."""
+    used = Referral.objects.filter(pk=referral.pk, status=Referral.Status.OPEN).update(
+        status=Referral.Status.USED, updated_at=timezone.now()
+    )
+    if not used:
+        raise Conflict(
+            "Your referral to this activity was withdrawn a moment ago. Ask your link worker."
+        )
+    referral.status = Referral.Status.USED
+    audit_record(
+        actor=actor,
+        action="referral.used",
+        obj=referral,
+        reason=f"sign-up #{signup.pk}",
+        changes={"status": ["open", "used"]},
+    )
+
+
+@dataclass(frozen=True)
+class UnitDates:
+    """When the unit's sessions run, from one query (None when none)."""
+
+    last_start: dt.datetime | None  # the last scheduled session's start
+    first_upcoming: dt.datetime | None  # the next scheduled session's start
+    left: int  # scheduled sessions still to come
+
+
+def _unit_dates(activity: Activity, session: Session | None) -> UnitDates:
+    if session is not None:
+        upcoming = session.starts_at > timezone.now()
+        return UnitDates(
+            last_start=session.starts_at,
+            first_upcoming=session.starts_at,
+            left=1 if upcoming else 0,
+        )
+    # The starts of the scheduled sessions (a series has tens): summed up
+    # here, which costs less than an aggregate query on the launch-day path.
+    starts = sorted(
+        activity.sessions.filter(status=Session.Status.SCHEDULED).values_list(
+            "starts_at", flat=True
+        )
+    )
+    now = timezone.now()
+    upcoming = [s for s in starts if s > now]
+    return UnitDates(
+        last_start=starts[-1] if starts else None,
+        first_upcoming=upcoming[0] if upcoming else None,
+        left=len(upcoming),
+    )
+
+
+def _zone(activity: Activity) -> ZoneInfo:
+    """The site's zone; read through the join unless the selector annotated it
+    (selectors.activity_for_signup)."""
+    name = getattr(activity, "site_timezone", None)
+    return ZoneInfo(name) if name else activity.booking.room.site.zoneinfo
 
 
 def _check_unit(activity: Activity, session: Session | None) -> None:
@@ -164,49 +236,34 @@ def _check_unit(activity: Activity, session: Session | None) -> None:
         raise DomainError("That session belongs to another activity.", field="session")
 
 
-def _check_open(activity: Activity, session: Session | None) -> None:
+def _check_open(activity: Activity, session: Session | None, dates: UnitDates) -> None:
     now = timezone.now()
     if activity.status != Activity.Status.PUBLISHED:
         raise StateError("This activity is not open for sign-ups.")
     if session is not None and session.status != Session.Status.SCHEDULED:
         raise StateError("That session is cancelled.", field="session")
-    zone = activity.booking.room.site.zoneinfo
     if activity.signup_opens_at and now < activity.signup_opens_at:
+        zone = _zone(activity)
         opens = timezone.localtime(activity.signup_opens_at, zone)
         raise DomainError(
             f"Sign-up opens on {opens:%-d %B %Y at %H:%M}. Please come back then."
         )
     if activity.signup_closes_at and now >= activity.signup_closes_at:
         raise DomainError("Sign-up for this activity has closed.")
-    last = session.starts_at if session else _last_start(activity)
-    if last is None or last <= now:
+    if dates.last_start is None or dates.last_start <= now:
         raise DomainError("This activity has no sessions left to sign up to.")
 
 
-def _last_start(activity: Activity):
-    last = (
-        activity.sessions.filter(status=Session.Status.SCHEDULED)
-        .order_by("-starts_at")
-        .first()
-    )
-    return last.starts_at if last else None
+def _check_still_open(state: capacity.UnitState) -> None:
+    """The same refusals as _check_open, on the row read under the lock: the
+    activity or session may have been cancelled since the first check."""
+    if state.activity_status != Activity.Status.PUBLISHED:
+        raise StateError("This activity is not open for sign-ups.")
+    if state.session_status not in (None, Session.Status.SCHEDULED):
+        raise StateError("That session is cancelled.", field="session")
 
 
-def _first_day(activity: Activity, session: Session | None):
-    zone = activity.booking.room.site.zoneinfo
-    start = session.starts_at if session else _first_upcoming(activity)
-    return timezone.localtime(start, zone).date()
-
-
-def _first_upcoming(activity: Activity):
-    now = timezone.now()
-    upcoming = activity.sessions.filter(
-        status=Session.Status.SCHEDULED, starts_at__gt=now
-    ).order_by("starts_at")
-    return upcoming.values_list("starts_at", flat=True).first()
-
-
-def _check_members(activity, household, members, session) -> None:
+def _check_members(activity, household, members, session, dates: UnitDates) -> None:
     if not members:
         raise DomainError("Choose at least one person to sign up.", field="members")
     if any(m.household_id != household.pk for m in members):
@@ -226,7 +283,10 @@ def _check_members(activity, household, members, session) -> None:
             "This activity is for children only: do not choose adults.",
             field="members",
         )
-    _check_ages(activity, members, _first_day(activity, session))
+    if activity.min_age is not None or activity.max_age is not None:
+        zone = _zone(activity)
+        day = timezone.localtime(dates.first_upcoming or dates.last_start, zone).date()
+        _check_ages(activity, members, day)
 
 
 def _check_ages(activity: Activity, members, day) -> None:
@@ -268,16 +328,6 @@ def _check_eligibility(activity: Activity, household: Household) -> Referral | N
             "school office or your link worker to confirm your eligibility."
         )
     return referral
-
-
-def _check_not_already(activity, household, session) -> None:
-    active = capacity.unit_signups(activity=activity, session=session).filter(
-        household=household, status__in=ACTIVE_SIGNUP_STATUSES
-    )
-    if active.exists():
-        raise Conflict(
-            "Your household is already signed up to this. Cancel that sign-up first to change who is coming."
-        )
 
 
 @transaction.atomic

@@ -77,7 +77,7 @@ def _needs_referral(activity, household) -> bool:
 @require_POST
 @throttled("signup")
 def signup_create(request, activity_id: int):
-    activity = selectors.activity_get(activity_id=activity_id, user=request.user)
+    activity = selectors.activity_for_signup(activity_id=activity_id, user=request.user)
     household = selectors.household_for_user(user=request.user)
     if household is None:
         messages.info(request, "Tell us about your family first, then sign up.")
@@ -104,5 +104,7 @@ def signup_create(request, activity_id: int):
             messages.success(request, done.value.message)
             return redirect("payments:checkout", done.value.signup.pk)
         return redirect("activities:signup-detail", done.value.signup.pk)
+    # The page shows places left and the next date: the annotated read.
+    activity = selectors.activity_get(activity_id=activity_id, user=request.user)
     context = _detail_context(request, activity, sessions, form)
     return render(request, "activities/activity_detail.html", context, status=400)

@@ -71,7 +71,9 @@ class BookingApproveApi(ApiView):
     )
     def post(self, request, booking_id: int):
         data = self.input(BookingApproveInput)
-        booking = selectors.booking_get(booking_id=booking_id, actor=request.user)
+        booking = selectors.booking_for_decision(
+            booking_id=booking_id, actor=request.user
+        )
         booking = booking_approve(booking=booking, approved_by=request.user, **data)
         return Response(booking_detail_data(booking))
 
@@ -93,7 +95,9 @@ class BookingDeclineApi(ApiView):
     )
     def post(self, request, booking_id: int):
         data = self.input(BookingDeclineInput)
-        booking = selectors.booking_get(booking_id=booking_id, actor=request.user)
+        booking = selectors.booking_for_decision(
+            booking_id=booking_id, actor=request.user
+        )
         booking = booking_decline(booking=booking, declined_by=request.user, **data)
         return Response(booking_detail_data(booking))
 

@@ -55,19 +55,33 @@ class Issue:
 
 
 def occurrence_issues(
-    *, room, partner, occs: list[Occ], exclude_booking_id=None, exclude_slot_id=None
+    *,
+    room,
+    partner,
+    occs: list[Occ],
+    exclude_booking_id=None,
+    exclude_slot_id=None,
+    clashes: list | None = None,
 ) -> list[Issue]:
-    """Every per-date problem: past, opening hours, closure, insurance, clash."""
+    """Every per-date problem: past, opening hours, closure, insurance, clash
+    (`clashes` when the caller has already found them: clash_issues)."""
     if not occs:
         return []
+    if clashes is None:
+        clashes = _clashes(room, occs, exclude_booking_id, exclude_slot_id)
     issues = (
         _past(occs)
         + _opening_hours(room, occs)
         + _closures(room, occs)
         + _insurance(room, partner, occs)
-        + _clashes(room, occs, exclude_booking_id, exclude_slot_id)
+        + clashes
     )
     return sorted(issues, key=lambda i: i.start)
+
+
+def clash_issues(*, room, occs: list[Occ], exclude_booking_id=None) -> list[Issue]:
+    """Only the clashes with approved slots (one query)."""
+    return _clashes(room, occs, exclude_booking_id) if occs else []
 
 
 def _past(occs: list[Occ]) -> list[Issue]:

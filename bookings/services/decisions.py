@@ -13,7 +13,7 @@ from django.utils import timezone
 from bookings import scheduling
 from bookings.errors import BookingInvalid, BookingStateError
 from bookings.models import Booking, Slot
-from bookings.services.checks import Occ, occurrence_issues
+from bookings.services.checks import Occ, clash_issues, occurrence_issues
 from bookings.services.locks import room_lock, slot_write
 from bookings.services.requests import raise_for_issues
 from bookings.signals import slots_cancelled
@@ -88,6 +88,7 @@ def booking_approve(
     problem refuses the whole approval.
     """
     require_perm(approved_by, "bookings.decide_booking", booking)
+    _refuse_if_taken(booking)
     booking = reload_locked(booking)
     before = snapshot(booking, DECISION_FIELDS)
     if booking.status != Booking.Status.PENDING:
@@ -96,13 +97,21 @@ def booking_approve(
         )
     _check_partner(booking)
     slots = _planned(booking)
+    occs = [_occ(s) for s in slots]
+    zone = booking.room.site.zoneinfo
+    clashes = clash_issues(room=booking.room, occs=occs, exclude_booking_id=booking.pk)
+    if slots and len({i.start for i in clashes}) == len(slots):
+        # Every date is taken (typically the losers of managers approving
+        # rival requests at once): nothing else could change the answer, so
+        # say so before the other checks, and hold the room's lock less.
+        raise_for_issues(clashes, zone)
     issues = occurrence_issues(
         room=booking.room,
         partner=booking.partner,
-        occs=[_occ(s) for s in slots],
+        occs=occs,
         exclude_booking_id=booking.pk,
+        clashes=clashes,
     )
-    zone = booking.room.site.zoneinfo
     if not except_clashes:
         raise_for_issues(issues, zone)
     bad = {i.start: i for i in issues}
@@ -127,6 +136,23 @@ def booking_approve(
     )
     transaction.on_commit(lambda: _notify(booking.pk, kind, note=note))
     return booking
+
+
+def _refuse_if_taken(booking: Booking) -> None:
+    """Before queueing on the room's lock: if approved bookings already hold
+    every date, refuse now. When managers approve rival requests at once, the
+    ones that arrive after the winner committed answer at once instead of
+    taking the lock in turn (benchmarks/approval_rush.py). Refusing is safe
+    without the lock: an approved slot only stops being one under the lock,
+    and the check under the lock runs again for everything that passes."""
+    if booking.status != Booking.Status.PENDING:
+        return  # the locked path says what is wrong
+    slots = _planned(booking)
+    clashes = clash_issues(
+        room=booking.room, occs=[_occ(s) for s in slots], exclude_booking_id=booking.pk
+    )
+    if slots and len({i.start for i in clashes}) == len(slots):
+        raise_for_issues(clashes, booking.room.site.zoneinfo)
 
 
 def _exclude(booking: Booking, slots: list[Slot], bad: dict) -> None:

@@ -109,15 +109,15 @@ def test_200_households_rush_30_places_on_postgres(booking):
 def test_without_the_lock_the_rush_oversells(booking, monkeypatch):
     """The control: no lock, and a 50 ms pause between counting and inserting."""
     activity = make_activity(booking=booking, capacity=5)
-    real = capacity.places_in_unit
+    real = capacity.unit_count
 
     def slow_count(**kwargs):
-        places = real(**kwargs)
+        count = real(**kwargs)
         time.sleep(0.05)
-        return places
+        return count
 
     monkeypatch.setattr(capacity, "LOCKING", False)
-    monkeypatch.setattr(capacity, "places_in_unit", slow_count)
+    monkeypatch.setattr(capacity, "unit_count", slow_count)
     _rush(activity, _households(20), workers=20)
     confirmed = SignUp.objects.filter(activity=activity, status="confirmed").count()
     assert confirmed > 5

@@ -255,4 +255,4 @@ def test_rates_come_from_the_environment_and_counts_from_redis_when_set():
     )
     login_rate, backend = result.stdout.split()
     assert login_rate == "3/hour"
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert backend == "hub.cache.HubRedisCache"  # Redis, one client per pool

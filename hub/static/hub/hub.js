@@ -53,3 +53,30 @@ for (const wrap of document.querySelectorAll(".table-wrap")) {
     wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
   }
 }
+
+// A form sends once: on launch day a slow answer tempts families to press
+// "Sign up" again, and a second request would only be refused ("already
+// signed up"). The button says it is busy (aria-disabled, not disabled, so it
+// keeps focus and is still read out). A form whose own script handles the
+// submit (it prevents the default) is left alone; a page restored with the
+// back button can be sent again.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || form.method.toLowerCase() !== "post") { return; }
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "true";
+  for (const button of form.querySelectorAll("button:not([type=button])")) {
+    button.setAttribute("aria-disabled", "true");
+  }
+});
+window.addEventListener("pageshow", () => {
+  for (const form of document.querySelectorAll("form[data-sent]")) {
+    delete form.dataset.sent;
+    for (const button of form.querySelectorAll("[aria-disabled=true]")) {
+      button.removeAttribute("aria-disabled");
+    }
+  }
+});

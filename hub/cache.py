@@ -1,0 +1,26 @@
+"""Django's Redis cache, keeping one client per connection pool.
+
+django.core.cache.backends.redis builds a new `redis.Redis` object for every
+cache call; building one copies redis-py's table of response callbacks, which
+costs more than the network round trip it wraps. Every API request makes four
+cache calls (the throttles), so the product keeps the client: `redis.Redis` is
+safe to share between threads and the pool under it is unchanged.
+"""
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class _ReusedClient(RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class HubRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClient
