@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from bookings.models import Booking
+from hub.calendar_dates import closed_days
 from hub.models import StaffRole
 from tests.activities.factories import approved_booking
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
@@ -31,7 +32,11 @@ def world(transactional_db):
     ComplianceDocumentFactory(
         partner=partner, expires_on=timezone.localdate() + dt.timedelta(days=400)
     )
+    # Two weeks from now, or later if either week falls on a bank holiday
+    # (the demo school closes on them, and the approval would refuse it).
     first = timezone.localdate() + dt.timedelta(days=14)
+    while closed_days(site, first, first + dt.timedelta(days=7)):
+        first += dt.timedelta(days=7)
     requests = {}
     for hour, title in ((16, "Parents coffee morning"), (18, "Chess club")):
         requests[title] = approved_booking(
