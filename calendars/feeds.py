@@ -7,7 +7,8 @@ truth, see docs/calendars.md), with a UID that never changes:
 - site: every letting (title, partner, room), for its managers and staff;
 - caretaker: every letting from set-up to clear-down (the buffered times);
 - partner: its bookings' dates and its activities' sessions;
-- family: the sessions the household has a confirmed place on.
+- family: the sessions the household has a confirmed place on (a date it said
+  it is not coming to is cancelled in its calendar).
 
 Dates that ran or were cancelled within the last 92 days stay in the feed;
 cancelled dates are STATUS:CANCELLED. Each feed costs a fixed number of
@@ -16,7 +17,7 @@ queries, whatever its length.
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,13 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from activities.models import Activity, Household, Session, SignUp
+from activities.models import (
+    Activity,
+    Household,
+    Session,
+    SignUp,
+    SignUpDateCancellation,
+)
 from bookings.feeds import FeedEvent, ical_calendar
 from bookings.models import Booking, Slot
 from calendars.models import FeedState, FeedToken
@@ -284,17 +291,32 @@ def family_events(household: Household, since, prefix) -> list[FeedEvent]:
         who.setdefault(signup_id, []).append(name)
     by_session = {s["session_id"]: s["pk"] for s in signups if s["session_id"]}
     by_activity = {s["activity_id"]: s["pk"] for s in signups if not s["session_id"]}
+    # Dates the family said it is not coming to (a whole-series place kept):
+    # cancelled in their calendar, like a date the organiser called off.
+    not_coming = set(
+        SignUpDateCancellation.objects.filter(
+            signup_id__in=[s["pk"] for s in signups]
+        ).values_list("signup_id", "session_id")
+    )
     scope = Q(pk__in=list(by_session)) | Q(activity_id__in=list(by_activity))
     events = []
     for session in _sessions(scope, since):
         signup = by_session.get(session["pk"]) or by_activity[session["activity_id"]]
         names = ", ".join(sorted(who.get(signup, [])))
         title = session["activity__title"]
-        events.append(
+        event = (
             _session_event(session, prefix, summary=f"{title} ({names})")
             if names
             else _session_event(session, prefix)
         )
+        if (signup, session["pk"]) in not_coming and not event.cancelled:
+            event = replace(
+                event,
+                cancelled=True,
+                summary=f"Not coming: {event.summary}",
+                description=f"You told us you are not coming this time.\n{event.description}",
+            )
+        events.append(event)
     return events
 
 

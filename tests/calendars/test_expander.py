@@ -121,3 +121,38 @@ def test_family_feed_has_the_households_sessions(
     }
     got = instants(anon, signed_up_family.user, FeedToken.Kind.FAMILY, signed_up_family)
     assert got == expected
+
+
+def test_a_date_the_family_is_not_coming_to_is_cancelled_in_its_feed(
+    client, anon, signed_up_family, year_activity
+):
+    from django.utils import timezone
+
+    from activities.models import SignUp
+    from activities.services.signup_dates import signup_cancel_date
+
+    before = instants(
+        anon, signed_up_family.user, FeedToken.Kind.FAMILY, signed_up_family
+    )
+    session = (
+        year_activity.sessions.filter(status="scheduled", starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    signup = SignUp.objects.get(household=signed_up_family, activity=year_activity)
+    signup_cancel_date(
+        signup=signup, session=session, cancelled_by=signed_up_family.user
+    )
+    link = link_for(signed_up_family.user, FeedToken.Kind.FAMILY, signed_up_family)
+    cal = Calendar.from_ical(anon.get(feed_path(link)).content)
+    found = {
+        (e.start, e.end): (str(e.get("STATUS")), str(e["SUMMARY"]))
+        for e in recurring_ical_events.of(cal).between(*YEAR)
+    }
+    key = (session.starts_at, session.ends_at)
+    assert found[key][0] == "CANCELLED"
+    assert found[key][1].startswith("Not coming: ")
+    # every other date is as it was
+    assert {k: v[0] == "CANCELLED" for k, v in found.items() if k != key} == {
+        k: v for k, v in before.items() if k != key
+    }
