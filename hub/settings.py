@@ -336,6 +336,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.reconcile",
         "schedule": 60 * 60.0,
     },
+    # The attended-marks rollup is kept by triggers; a nightly check repairs
+    # it after a restore or a load that bypassed them (docs/reports.md).
+    "check-attendance-rollup": {
+        "task": "reports.tasks.rollup_check",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # Security: strict in production, relaxed in development.

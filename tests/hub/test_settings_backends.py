@@ -76,3 +76,15 @@ def test_sessions_are_read_from_redis_when_there_is_one(env, engine):
         "print(json.dumps(s.SESSION_ENGINE))"
     )
     assert _run(code, **env) == engine
+
+
+def test_every_scheduled_job_names_a_task_that_exists():
+    """A typo in CELERY_BEAT_SCHEDULE would fail only at night, in beat."""
+    from django.conf import settings
+
+    from hub.celery import app
+
+    app.loader.import_default_modules()
+    names = {job["task"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "reports.tasks.rollup_check" in names
+    assert names <= set(app.tasks), names - set(app.tasks)
