@@ -99,12 +99,8 @@ def booking_approve(
     slots = _planned(booking)
     occs = [_occ(s) for s in slots]
     zone = booking.room.site.zoneinfo
-    clashes = clash_issues(room=booking.room, occs=occs, exclude_booking_id=booking.pk)
-    if slots and len({i.start for i in clashes}) == len(slots):
-        # Every date is taken (typically the losers of managers approving
-        # rival requests at once): nothing else could change the answer, so
-        # say so before the other checks, and hold the room's lock less.
-        raise_for_issues(clashes, zone)
+    # Under the lock too, the clash comes first: it holds the room less.
+    clashes = _refuse_if_every_date_taken(booking, slots)
     issues = occurrence_issues(
         room=booking.room,
         partner=booking.partner,
@@ -147,12 +143,19 @@ def _refuse_if_taken(booking: Booking) -> None:
     and the check under the lock runs again for everything that passes."""
     if booking.status != Booking.Status.PENDING:
         return  # the locked path says what is wrong
-    slots = _planned(booking)
+    _refuse_if_every_date_taken(booking, _planned(booking))
+
+
+def _refuse_if_every_date_taken(booking: Booking, slots: list[Slot]) -> list:
+    """The clashes of `slots` with approved bookings (one query). If every
+    date is taken nothing else could change the answer, so refuse at once
+    (typically the losers of managers approving rival requests together)."""
     clashes = clash_issues(
         room=booking.room, occs=[_occ(s) for s in slots], exclude_booking_id=booking.pk
     )
     if slots and len({i.start for i in clashes}) == len(slots):
         raise_for_issues(clashes, booking.room.site.zoneinfo)
+    return clashes
 
 
 def _exclude(booking: Booking, slots: list[Slot], bad: dict) -> None:
