@@ -2,6 +2,7 @@
 reports.suppression), as JSON. The scope is in the address: a scope the caller
 may not see is a 404."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -9,7 +10,9 @@ from rest_framework.response import Response
 
 from hub.api_base import ApiView, StrictInputSerializer
 from hub.api_schema import paginated
+from reports import background
 from reports.figures import DIMENSIONS, impact_table
+from reports.models import ReportExport
 from reports.periods import period_from
 from reports.scopes import scope_get, scopes_for
 from reports.termly import termly_return
@@ -141,3 +144,93 @@ class TermlyReturnApi(ApiView):
         period = period_from(**self.query(PeriodInput))
         table = termly_return(scope=report_scope, period=period)
         return Response(_report(report_scope, period, table))
+
+
+EXPORT_LIMITS = (
+    f"Limits: at most {background.MAX_OPEN} files waiting or being made per "
+    f"person at once (another is refused with 409, code too_many_exports); a "
+    f"finished file is kept {background.KEEP_DAYS} days; a period is at most "
+    "three years. Only the person who asked may poll or download the file, "
+    "and only while they may still read the report's scope (anyone else: 404)."
+)
+
+
+class ExportInput(PeriodInput):
+    report = serializers.ChoiceField(
+        choices=ReportExport.Kind.values,
+        help_text="impact (the impact report) or termly (the termly return).",
+    )
+    format = serializers.ChoiceField(choices=ReportExport.Format.values)
+    by = serializers.ChoiceField(
+        choices=list(DIMENSIONS),
+        default="site",
+        help_text="The impact report's breakdown (ignored for the termly return).",
+    )
+
+
+class ExportOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    report = serializers.CharField(source="kind")
+    format = serializers.CharField(source="fmt")
+    scope = serializers.CharField(source="scope_key")
+    title = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=ReportExport.Status.choices,
+        help_text="queued, running, done or failed.",
+    )
+    status_text = serializers.CharField(source="get_status_display")
+    percent = serializers.IntegerField(help_text="0 to 100.")
+    step = serializers.CharField(help_text="What is being done, in plain English.")
+    error = serializers.CharField(help_text="Why it failed; empty otherwise.")
+    file_name = serializers.CharField(source="filename")
+    download_url = serializers.SerializerMethodField(
+        help_text="Once status is done, the file's address (GET, signed in "
+        "with the browser session as the person who asked), else null."
+    )
+    progress_page = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_download_url(self, export) -> str | None:
+        if export.status != ReportExport.Status.DONE:
+            return None
+        return reverse("reports:export-download", args=[export.pk])
+
+    def get_progress_page(self, export) -> str:
+        return reverse("reports:export", args=[export.pk])
+
+
+class ReportExportStartApi(ApiView):
+    omit_error_statuses = (403,)  # a report the caller may not see is a 404
+
+    @extend_schema(
+        parameters=[SCOPE_PARAM],
+        request=ExportInput,
+        responses={202: ExportOutput},
+        description="Start making a report's CSV or XLSX file in the background; "
+        "poll GET /api/v1/reports/exports/{id}/ for its progress. " + EXPORT_LIMITS,
+    )
+    def post(self, request, scope: str):
+        data = self.input(ExportInput)
+        kind, fmt = data.pop("report"), data.pop("format")
+        export = background.export_request(
+            user=request.user, kind=kind, fmt=fmt, scope_key=scope, params=data
+        )
+        export.refresh_from_db()  # made at once when Celery runs eagerly
+        return Response(ExportOutput(export).data, status=202)
+
+
+EXPORT_ID = OpenApiParameter("export_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class ReportExportApi(ApiView):
+    omit_error_statuses = (403,)  # another person's file is a 404
+
+    @extend_schema(
+        parameters=[EXPORT_ID],
+        responses=ExportOutput,
+        description="How far a report file has got. " + EXPORT_LIMITS,
+    )
+    def get(self, request, export_id):
+        export = background.export_for(user=request.user, export_id=export_id)
+        return Response(ExportOutput(export).data)

@@ -214,22 +214,30 @@ def _plain(value) -> int:
     return value or 0
 
 
-def impact_table(*, scope: Scope, period: Period, by: str) -> Table:
+def impact_table(*, scope: Scope, period: Period, by: str, progress=None) -> Table:
     """The impact report of `scope` over `period`, one row per `by` group, as
-    a reader may see it (small numbers suppressed)."""
-    return build_table(COLUMNS, *impact_figures(scope=scope, period=period, by=by))
+    a reader may see it (small numbers suppressed). `progress(percent, step)`,
+    if given, is told before each step (reports/background.py)."""
+    figures = impact_figures(scope=scope, period=period, by=by, progress=progress)
+    return build_table(COLUMNS, *figures)
 
 
-def impact_figures(*, scope: Scope, period: Period, by: str):
+def impact_figures(*, scope: Scope, period: Period, by: str, progress=None):
     """The raw figures (never shown as they are): see `Counter.raw`."""
     start, end = period.bounds()
     delivered_end = min(end, timezone.now())
     counter = Counter(by)
+    tell = progress or (lambda percent, step: None)
+    tell(5, "Counting sessions delivered")
     _sessions(counter, scope, start, delivered_end)
+    tell(15, "Counting places taken")
     _places_taken(counter, scope, start, delivered_end)
+    tell(25, "Counting attendance, households and children")
     _attendance(counter, scope, start, delivered_end)
+    tell(80, "Counting referrals")
     _referrals(counter, scope, start, end)
     if scope.covers_rooms:
+        tell(88, "Counting room hours")
         _rooms(counter, scope, period, start, end)
     return counter.raw()
 

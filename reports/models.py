@@ -82,3 +82,65 @@ class AttendedMark(models.Model):
 
     def __str__(self) -> str:
         return f"Attended mark {self.attendance_id}"
+
+
+class ReportExport(models.Model):
+    """A report file made in the background (reports/exports_async.py): asked
+    for by one person, made by a Celery task that records its progress here,
+    and downloadable only by that person while they may still read its scope.
+    The file is kept in the row (a report is a few kilobytes), so every
+    application process and worker sees it without shared storage. Its id
+    need not be secret: only the person who asked may read it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being made"
+        DONE = "done", "Ready to download"
+        FAILED = "failed", "Could not be made"
+
+    class Kind(models.TextChoices):
+        IMPACT = "impact", "Impact report"
+        TERMLY = "termly", "Termly return"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_exports",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    fmt = models.CharField("format", max_length=4, choices=Format.choices)
+    scope_key = models.CharField(max_length=30)
+    title = models.CharField(max_length=300)
+    # The period and breakdown as asked ({"term", "year", "starts_on",
+    # "ends_on", "by"}), read again by the task with period_from.
+    params = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    percent = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(null=True, editable=False)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["requested_by", "-created_at"],
+                name="reports_export_user_recent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} file ({self.fmt}) for {self.scope_key}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

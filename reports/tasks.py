@@ -28,3 +28,12 @@ def rollup_check() -> int:
     rollup.triggers_create()
     rollup.rollup_rebuild()
     return differences
+
+
+@app.task(ignore_result=True)
+def report_export_make(export_id: str) -> str:
+    """Make a report file asked for with reports.background.export_request
+    (its progress and result are kept in the ReportExport row)."""
+    from reports.background import export_make
+
+    return export_make(export_id)

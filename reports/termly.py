@@ -54,10 +54,11 @@ def _children_counts(children, per_activity: bool) -> list[tuple]:
         return cursor.fetchall()
 
 
-def termly_return(*, scope: Scope, period: Period) -> Table:
+def termly_return(*, scope: Scope, period: Period, progress=None) -> Table:
     """The return as a reader may see it (small numbers suppressed), with the
-    partner and school of each activity beside its title."""
-    rows, total, details = termly_figures(scope=scope, period=period)
+    partner and school of each activity beside its title. `progress(percent,
+    step)`, if given, is told before each step (reports/background.py)."""
+    rows, total, details = termly_figures(scope=scope, period=period, progress=progress)
     table = build_table(COLUMNS, rows, total)
     for row in table.rows:
         row.details = details[row.key]
@@ -65,9 +66,11 @@ def termly_return(*, scope: Scope, period: Period) -> Table:
     return table
 
 
-def termly_figures(*, scope: Scope, period: Period):
+def termly_figures(*, scope: Scope, period: Period, progress=None):
     """Raw rows (activity id, title, values), total and {id: (partner, school)}
     for each activity with a session delivered in `period`. Four queries."""
+    tell = progress or (lambda percent, step: None)
+    tell(5, "Counting days delivered")
     start, end = period.bounds()
     end = min(end, timezone.now())
     zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
@@ -86,6 +89,7 @@ def termly_figures(*, scope: Scope, period: Period):
         .order_by("activity__title", "activity_id")
     )
     children = _attended(scope, start, end).filter(child=True)
+    tell(20, "Counting children per activity")
     per_activity = {
         row[0]: dict(zip(("children", "fsm", "send"), row[1:], strict=True))
         for row in _children_counts(children, per_activity=True)
@@ -97,6 +101,7 @@ def termly_figures(*, scope: Scope, period: Period):
         values |= {k: counts.get(k, 0) for k in ("children", "fsm", "send")}
         rows.append((str(act["activity_id"]), act["activity__title"], values))
     total = {"days": sessions.aggregate(n=Count(day, distinct=True))["n"]}
+    tell(60, "Counting children over all")
     overall = _children_counts(children, per_activity=False)[0][1:]
     total |= {
         k: v or 0 for k, v in zip(("children", "fsm", "send"), overall, strict=True)

@@ -7,6 +7,12 @@ SCOPE = r"(?P<scope_key>[a-z]+(?:-[0-9]+)?)"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("files/<int:export_id>/", views.export_status, name="export"),
+    path(
+        "files/<int:export_id>/download",
+        views.export_download,
+        name="export-download",
+    ),
     re_path(rf"^{SCOPE}/$", views.impact, name="impact"),
     re_path(
         rf"^{SCOPE}/impact\.(?P<fmt>csv|xlsx)$",

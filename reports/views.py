@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 
-from hub.views_base import submit
-from reports import exports
+from hub.views_base import act, submit
+from reports import background
 from reports.figures import DIMENSIONS, impact_table
 from reports.forms import ReportForm
+from reports.models import ReportExport
 from reports.periods import current_school_year, period_from
 from reports.presentation import figure_charts
 from reports.scopes import scope_get, scopes_for
@@ -52,6 +52,7 @@ def impact(request, scope_key: str):
             "charts": figure_charts(table),
             "by_label": DIMENSIONS[by],
             "query": request.GET.urlencode(),
+            "large": background.is_large(scope, period),
         }
     return render(request, "reports/impact.html", context)
 
@@ -64,39 +65,88 @@ def termly(request, scope_key: str):
         context |= {
             "table": termly_return(scope=scope, period=period),
             "query": request.GET.urlencode(),
+            "large": background.is_large(scope, period),
         }
     return render(request, "reports/termly.html", context)
 
 
 @login_required
 def impact_download(request, scope_key: str, fmt: str):
-    scope, form, period, by = _choices(request, scope_key)
-    if period is None:
-        return _back(request, "reports:impact", scope_key)
-    table = impact_table(scope=scope, period=period, by=by)
-    title = f"Impact report: {scope.label}, {period.label}, by {DIMENSIONS[by].lower()}"
-    return _download(table, fmt, title=title, first=DIMENSIONS[by])
+    return _file(request, scope_key, fmt, ReportExport.Kind.IMPACT, "reports:impact")
 
 
 @login_required
 def termly_download(request, scope_key: str, fmt: str):
-    scope, form, period, _ = _choices(request, scope_key)
+    return _file(request, scope_key, fmt, ReportExport.Kind.TERMLY, "reports:termly")
+
+
+def _file(request, scope_key, fmt, kind, page):
+    """A small report's file at once; a large one's (background.is_large) is
+    made in the background: GET shows a button, POST queues it and goes to
+    its progress page."""
+    scope, form, period, by = _choices(request, scope_key)
     if period is None:
-        return _back(request, "reports:termly", scope_key)
-    table = termly_return(scope=scope, period=period)
-    title = f"Termly return: {scope.label}, {period.label}"
-    return _download(table, fmt, title=title, first="Activity", details=DETAILS)
-
-
-def _download(table, fmt, *, title, first, details=()):
-    write = exports.to_csv if fmt == "csv" else exports.to_xlsx
-    response = HttpResponse(
-        write(table, title=title, first=first, details=details),
-        content_type=CONTENT_TYPES[fmt],
+        return _back(request, page, scope_key)
+    by = by if kind == ReportExport.Kind.IMPACT else None
+    if not background.is_large(scope, period):
+        name, content = background.report_file(
+            kind=kind, fmt=fmt, scope=scope, period=period, by=by
+        )
+        return _attachment(name, content, fmt)
+    title = background.report_title(kind, scope, period, by)
+    if request.method != "POST":
+        return render(
+            request,
+            "reports/export_start.html",
+            {"scope": scope, "title": title, "fmt": fmt, "page": page},
+        )
+    done = act(
+        request,
+        lambda: background.export_request(
+            user=request.user,
+            kind=kind,
+            fmt=fmt,
+            scope_key=scope.key,
+            params={**_period_fields(form, period), "by": by},
+        ),
     )
-    name = slugify(title)[:120] or "report"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    if not done:
+        return _back(request, page, scope_key)
+    return redirect("reports:export", export_id=done.value.pk, permanent=False)
+
+
+def _period_fields(form, period) -> dict:
+    """The period as chosen, or this school year when nothing was chosen."""
+    if form.is_bound:
+        return form.period_fields()
+    return {"year": period.starts_on.year}
+
+
+def _attachment(name: str, content: bytes, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def export_status(request, export_id):
+    """The progress page of a file being made (reports/background.py)."""
+    export = background.export_for(user=request.user, export_id=export_id)
+    page = (
+        "reports:termly"
+        if export.kind == ReportExport.Kind.TERMLY
+        else "reports:impact"
+    )
+    context = {"export": export, "scope_page": page, "keep_days": background.KEEP_DAYS}
+    return render(request, "reports/export.html", context)
+
+
+@login_required
+def export_download(request, export_id):
+    export = background.export_for(user=request.user, export_id=export_id)
+    if export.status != ReportExport.Status.DONE:
+        return redirect("reports:export", export_id=export.pk)
+    return _attachment(export.filename, background.export_content(export), export.fmt)
 
 
 def _back(request, name, scope_key):

@@ -50,3 +50,51 @@ def _(w):
 @contract("GET /api/v1/reports/{scope}/termly-return/")
 def _(w):
     return _report_cases(w, "termly")
+
+
+EXPORT = {"report": "impact", "format": "csv", **AUTUMN}
+
+
+def _queued(user, scope_key: str, n: int = 1):
+    """Report files asked for and not started (the contract tests do not run
+    on-commit callbacks, so nothing makes them)."""
+    from reports.models import ReportExport
+
+    return [
+        ReportExport.objects.create(
+            requested_by=user, kind="impact", fmt="csv", scope_key=scope_key
+        )
+        for _ in range(n)
+    ]
+
+
+@contract("POST /api/v1/reports/{scope}/exports/")
+def _(w):
+    from reports.background import MAX_OPEN
+
+    ok = Call(w.manager, {"scope": f"site-{w.site.pk}"}, body=EXPORT)
+    partner_scope = f"partner-{w.partner.pk}"
+    _queued(w.partner_user, partner_scope, MAX_OPEN)
+    return calls(ok, success=202, bad={"format": "pdf"}, missing="scope") | {
+        (400, "dates the wrong way round"): replace(
+            ok,
+            body={**EXPORT, "starts_on": "2026-12-31", "ends_on": "2026-09-01"},
+            blames="ends_on",
+        ),
+        (400, "no such breakdown"): replace(
+            ok, body={**EXPORT, "by": "street"}, blames="by", bad={"by": "street"}
+        ),
+        (404, "another school's report"): replace(ok, user=w.outsider),
+        (409, "too many files on the way"): Call(
+            w.partner_user, {"scope": partner_scope}, body=EXPORT
+        ),
+    }
+
+
+@contract("GET /api/v1/reports/exports/{export_id}/")
+def _(w):
+    (export,) = _queued(w.manager, f"site-{w.site.pk}")
+    ok = Call(w.manager, {"export_id": export.pk})
+    return calls(ok, missing="export_id") | {
+        (404, "another person's file"): replace(ok, user=w.site_staff),
+    }

@@ -116,20 +116,18 @@ def _all_figures_rows(body: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("by", ["site", "area"])
-def test_csv_and_xlsx_hold_what_the_page_shows(client, world, by):
+def test_csv_and_xlsx_hold_what_the_page_shows(client, world, by, download):
     _login(client, world.admin)
     query = {**AUTUMN, "by": by}
     page = client.get(reverse("reports:impact", args=["all"]), query)
     shown = _all_figures_rows(page.content.decode())
     shown = [[cell.replace("&amp;", "&") for cell in row] for row in shown]
-    csv_body = client.get(
-        reverse("reports:impact-download", args=["all", "csv"]), query
-    )
+    csv_body = download(reverse("reports:impact-download", args=["all", "csv"]), query)
     assert csv_body["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(csv_body.content.decode("utf-8-sig"))))
     assert rows[2:] == shown
     assert HIDDEN_TEXT in {cell for row in rows for cell in row}
-    xlsx = client.get(reverse("reports:impact-download", args=["all", "xlsx"]), query)
+    xlsx = download(reverse("reports:impact-download", args=["all", "xlsx"]), query)
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     cells = [list(r) for r in sheet.iter_rows(min_row=3, values_only=True)]
     assert [row[0] for row in cells] == [row[0] for row in shown]
