@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -322,21 +322,25 @@ def _attended(scope, start, end):
 # The attendance figures, from the attended-marks rollup in two statements
 # (docs/reports.md, "Speed"):
 #
-# 1. Households: the marks of sessions that ran are grouped per (row key,
-#    session, household), then per (row key, household): its sessions (one
-#    row each, so a count, not a DISTINCT that needs a sort), places attended
-#    and walk-ins. Each session has one school, partner and type, so a
-#    household's sessions in the whole scope are the sum over its rows: the
-#    Total row comes from the same per-household rows, not a second pass over
-#    the marks. Eligibility and postcode district are the household's as they
-#    stand now, joined to those rows (a household has one district, so by
-#    area the key comes from the household).
+# 1. Households: the marks of sessions that ran are grouped per (session,
+#    household) straight from the rollup's covering index, which is in that
+#    order (a streaming aggregate: no sort, no hash of every mark), and only
+#    then given their row key (one per session) and grouped per (row key,
+#    household): its sessions (one row each, so a count, not a DISTINCT that
+#    needs a sort), places attended and walk-ins. Each session has one
+#    school, partner and type, so a household's sessions in the whole scope
+#    are the sum over its rows: the Total row comes from the same
+#    per-household rows, not a second pass over the marks. Eligibility and
+#    postcode district are the household's as they stand now, joined to
+#    those rows (a household has one district, so by area the key comes from
+#    the household).
 # 2. Children: distinct (row key, child) pairs, counted per row and, for the
 #    total, as distinct children.
 #
 # Sessions that ran are materialised first (a few thousand rows with their
 # row key) so each mark is joined once, not through activity, booking and
-# room.
+# room. On PostgreSQL both run with JIT compilation off (measured: it cost
+# more than it saved).
 HOUSEHOLD_FIGURES = [
     "households",
     "repeat_households",
@@ -372,15 +376,16 @@ def _attendance(counter, scope, start, end):
     prefix = f"WITH s AS MATERIALIZED ({s_sql}), hh AS ({h_sql})"
     per_household = f"""{prefix},
         sh AS (
-            SELECT s.g AS g, m.session_id AS sid, m.household_id AS hid,
+            SELECT m.session_id AS sid, m.household_id AS hid,
                 SUM(CASE WHEN m.walk_in THEN 0 ELSE 1 END) AS booked,
                 SUM(CASE WHEN m.walk_in THEN 1 ELSE 0 END) AS walked
-            FROM ({m_sql}) AS m JOIN s ON s.sid = m.session_id
-            GROUP BY s.g, m.session_id, m.household_id),
+            FROM ({m_sql}) AS m
+            WHERE m.session_id IN (SELECT sid FROM s)
+            GROUP BY m.session_id, m.household_id),
         gh AS (
-            SELECT g, hid, COUNT(*) AS n, SUM(booked) AS booked,
-                SUM(walked) AS walked
-            FROM sh GROUP BY g, hid)
+            SELECT s.g AS g, sh.hid AS hid, COUNT(*) AS n,
+                SUM(sh.booked) AS booked, SUM(sh.walked) AS walked
+            FROM sh JOIN s ON s.sid = sh.sid GROUP BY s.g, sh.hid)
         SELECT 0, {row_key}, {_SUMS}
         FROM gh AS x JOIN hh ON hh.hid = x.hid GROUP BY {row_key}
         UNION ALL
@@ -400,7 +405,12 @@ def _attendance(counter, scope, start, end):
         UNION ALL
         SELECT 1, NULL, COUNT(DISTINCT mid) FROM cm"""
     params = [*s_params, *h_params, *m_params]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Planned at a cost where PostgreSQL would compile the query
+            # (JIT): that took 0.45 s of a 1.1 s query at a million marks
+            # (docs/benchmarks.md, "Reports"). Only for this transaction.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(per_household, params)
         for part, group, *values in cursor.fetchall():
             target = counter.total if part else counter.rows[counter._key({"g": group})]
