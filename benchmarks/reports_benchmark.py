@@ -313,6 +313,10 @@ def measure():
         ("impact referrals by site", "referrals", "site"),
         ("termly return, all", "all", None),
     ]
+    print(
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load average "
+        f"{os.getloadavg()[0]:.2f}"
+    )
     print(f"{'report':34} {'median s':>9} {'best s':>8} {'queries':>8}")
     for label, key, by in cases:
         scope = scope_get(user=user, key=key)
@@ -372,7 +376,7 @@ def main():
     args = parse_args()
     rng = random.Random(1)
     old_name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, keepdb=args.keep
+        verbosity=0, autoclobber=True, keepdb=args.keep, serialize=False
     )
     try:
         from activities.models import Attendance, Household

@@ -322,18 +322,17 @@ def _attended(scope, start, end):
 # The attendance figures, from the attended-marks rollup in two statements
 # (docs/reports.md, "Speed"):
 #
-# 1. Households: the marks of sessions that ran are grouped per (session,
-#    household) straight from the rollup's covering index, which is in that
-#    order (a streaming aggregate: no sort, no hash of every mark), and only
-#    then given their row key (one per session) and grouped per (row key,
-#    household): its sessions (one row each, so a count, not a DISTINCT that
-#    needs a sort), places attended and walk-ins. Each session has one
-#    school, partner and type, so a household's sessions in the whole scope
-#    are the sum over its rows: the Total row comes from the same
-#    per-household rows, not a second pass over the marks. Eligibility and
-#    postcode district are the household's as they stand now, joined to
-#    those rows (a household has one district, so by area the key comes from
-#    the household).
+# 1. Households: per session that ran and household that came to it, the
+#    places attended and walk-ins (on PostgreSQL one small aggregate per
+#    session, read from the rollup's covering index in household order: no
+#    sort and no hash of every mark), then per (row key, household): its
+#    sessions (one row each, so a count, not a DISTINCT that needs a sort),
+#    places attended and walk-ins. Each session has one school, partner and
+#    type, so a household's sessions in the whole scope are the sum over its
+#    rows: the Total row comes from the same per-household rows, not a
+#    second pass over the marks. Eligibility and postcode district are the
+#    household's as they stand now, joined to those rows (a household has
+#    one district, so by area the key comes from the household).
 # 2. Children: distinct (row key, child) pairs, counted per row and, for the
 #    total, as distinct children.
 #
@@ -375,17 +374,11 @@ def _attendance(counter, scope, start, end):
     row_key = "hh.d" if by_area else "x.g"
     prefix = f"WITH s AS MATERIALIZED ({s_sql}), hh AS ({h_sql})"
     per_household = f"""{prefix},
-        sh AS (
-            SELECT m.session_id AS sid, m.household_id AS hid,
-                SUM(CASE WHEN m.walk_in THEN 0 ELSE 1 END) AS booked,
-                SUM(CASE WHEN m.walk_in THEN 1 ELSE 0 END) AS walked
-            FROM ({m_sql}) AS m
-            WHERE m.session_id IN (SELECT sid FROM s)
-            GROUP BY m.session_id, m.household_id),
+        sh AS ({_per_session_household(m_sql)}),
         gh AS (
-            SELECT s.g AS g, sh.hid AS hid, COUNT(*) AS n,
-                SUM(sh.booked) AS booked, SUM(sh.walked) AS walked
-            FROM sh JOIN s ON s.sid = sh.sid GROUP BY s.g, sh.hid)
+            SELECT g, hid, COUNT(*) AS n, SUM(booked) AS booked,
+                SUM(walked) AS walked
+            FROM sh GROUP BY g, hid)
         SELECT 0, {row_key}, {_SUMS}
         FROM gh AS x JOIN hh ON hh.hid = x.hid GROUP BY {row_key}
         UNION ALL
@@ -422,6 +415,29 @@ def _attendance(counter, scope, start, end):
             target["children"] = value or 0
     counter.applies.update((*HOUSEHOLD_FIGURES, "children"))
     _walk_ins(counter, scope, start, end)
+
+
+_BOOKED_WALKED = """SUM(CASE WHEN m.walk_in THEN 0 ELSE 1 END) AS booked,
+    SUM(CASE WHEN m.walk_in THEN 1 ELSE 0 END) AS walked"""
+
+
+def _per_session_household(m_sql: str) -> str:
+    """(row key, household, places attended, walk-ins) per session that ran
+    and household that came to it. On PostgreSQL one small aggregate per
+    session (LATERAL): the covering index gives a session's marks in
+    household order, so no sort and no hash of every mark; SQLite has no
+    LATERAL and groups the joined marks."""
+    if connection.vendor == "postgresql":
+        return f"""SELECT s.g AS g, x.hid AS hid, x.booked AS booked,
+                x.walked AS walked
+            FROM s CROSS JOIN LATERAL (
+                SELECT m.household_id AS hid, {_BOOKED_WALKED}
+                FROM ({m_sql}) AS m
+                WHERE m.session_id = s.sid
+                GROUP BY m.household_id) AS x"""
+    return f"""SELECT s.g AS g, m.household_id AS hid, {_BOOKED_WALKED}
+            FROM ({m_sql}) AS m JOIN s ON s.sid = m.session_id
+            GROUP BY s.g, m.session_id, m.household_id"""
 
 
 def _walk_ins(counter, scope, start, end):
