@@ -372,9 +372,12 @@ def _attendance(counter, scope, start, end):
         qs.query.sql_with_params() for qs in (ran, marks.order_by(), households)
     )
     row_key = "hh.d" if by_area else "x.g"
+    # A link worker's marks are filtered per (household, activity): checked
+    # once over the marks, not once per session (3.6 s instead of 0.3).
+    lateral = connection.vendor == "postgresql" and scope.referrer_id is None
     prefix = f"WITH s AS MATERIALIZED ({s_sql}), hh AS ({h_sql})"
     per_household = f"""{prefix},
-        sh AS ({_per_session_household(m_sql)}),
+        sh AS ({_per_session_household(m_sql, lateral)}),
         gh AS (
             SELECT g, hid, COUNT(*) AS n, SUM(booked) AS booked,
                 SUM(walked) AS walked
@@ -421,13 +424,13 @@ _BOOKED_WALKED = """SUM(CASE WHEN m.walk_in THEN 0 ELSE 1 END) AS booked,
     SUM(CASE WHEN m.walk_in THEN 1 ELSE 0 END) AS walked"""
 
 
-def _per_session_household(m_sql: str) -> str:
+def _per_session_household(m_sql: str, lateral: bool) -> str:
     """(row key, household, places attended, walk-ins) per session that ran
-    and household that came to it. On PostgreSQL one small aggregate per
-    session (LATERAL): the covering index gives a session's marks in
-    household order, so no sort and no hash of every mark; SQLite has no
-    LATERAL and groups the joined marks."""
-    if connection.vendor == "postgresql":
+    and household that came to it. `lateral` (PostgreSQL): one small
+    aggregate per session, as the covering index gives a session's marks in
+    household order, so no sort and no hash of every mark. Otherwise (SQLite
+    has no LATERAL) the joined marks are grouped."""
+    if lateral:
         return f"""SELECT s.g AS g, x.hid AS hid, x.booked AS booked,
                 x.walked AS walked
             FROM s CROSS JOIN LATERAL (
