@@ -403,9 +403,9 @@ def _attendance(counter, scope, start, end):
     params = [*s_params, *h_params, *m_params]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Planned at a cost where PostgreSQL would compile the query
-            # (JIT): that took 0.45 s of a 1.1 s query at a million marks
-            # (docs/benchmarks.md, "Reports"). Only for this transaction.
+            # Planned at a cost where PostgreSQL compiles the query (JIT):
+            # 0.46 s of compiling for a 1.9 s statement at a million marks
+            # (docs/reports.md, "Speed"). Only for this transaction.
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(per_household, params)
         for part, group, *values in cursor.fetchall():
