@@ -133,8 +133,7 @@ def export_request(
         if waiting.count() >= MAX_OPEN:
             raise TooManyExports(
                 f"You already have {MAX_OPEN} report files being made. Wait for "
-                "one to finish, then ask again.",
-                field="kind",
+                "one to finish, then ask again."
             )
         export = ReportExport.objects.create(
             requested_by=user,
