@@ -321,3 +321,27 @@ def test_the_exports_are_in_the_openapi_schema():
     assert "at most 3 files" in start["description"]
     assert "202" in start["responses"]
     assert "get" in schema["paths"]["/api/v1/reports/exports/{export_id}/"]
+
+
+# The task's queries: the figures' (tests/reports/test_api_and_queries.py),
+# the claim, four audited changes of state and the progress writes.
+TASK_QUERIES = 40
+
+
+@pytest.mark.parametrize("kind", ["impact", "termly"])
+def test_the_task_costs_the_same_queries_whatever_the_data(world, kind):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reports.world import extra_household_attending
+
+    counts = []
+    for more in (0, 25):
+        extra_household_attending(world, more)
+        export = background.export_request(
+            user=world.admin, kind=kind, fmt="xlsx", scope_key="all", params=AUTUMN
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert background.export_make(export.pk) == "done"
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= TASK_QUERIES, counts
