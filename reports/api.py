@@ -148,7 +148,8 @@ class TermlyReturnApi(ApiView):
 
 EXPORT_LIMITS = (
     f"Limits: at most {background.MAX_OPEN} files waiting or being made per "
-    f"person at once (another is refused with 409, code too_many_exports); a "
+    f"person at once (another is refused with 409, code too_many_exports; one "
+    f"not made within {background.STALE_MINUTES} minutes then fails); a "
     f"finished file is kept {background.KEEP_DAYS} days; a period is at most "
     "three years. Only the person who asked may poll or download the file, "
     "and only while they may still read the report's scope (anyone else: 404)."

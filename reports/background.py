@@ -13,9 +13,9 @@ Only the person who asked may fetch the file, and only while they may still
 read the report's scope (`export_for`): anyone else, or the same person after
 losing the role, gets a 404. Every change of state is audited
 (report_export.requested, .started, .finished, .failed). Limits: at most
-`MAX_OPEN` files waiting or being made per person at once; a file is kept
-`KEEP_DAYS` days (older ones are removed when the same person asks for
-another). docs/reports.md ("Downloads made in the background").
+`MAX_OPEN` files waiting or being made per person at once (one not made
+within `STALE_MINUTES` fails when they next ask); a file is kept `KEEP_DAYS`
+days (older ones are removed when the same person asks for another). docs/reports.md ("Downloads made in the background").
 """
 
 import datetime as dt
@@ -38,6 +38,7 @@ from reports.termly import DETAILS, termly_return
 log = logging.getLogger(__name__)
 
 MAX_OPEN = 3  # files waiting or being made per person
+STALE_MINUTES = 30  # a file not made by then never will be (a worker stopped)
 KEEP_DAYS = 7  # a finished file is kept this long
 LARGE_SCOPES = ("all", "trust")
 LARGE_DAYS = 366  # a period longer than one school year is large
@@ -126,6 +127,7 @@ def export_request(
     period = _period(params)
     with transaction.atomic():
         _forget_old(user)
+        _give_up_stale(user)
         waiting = ReportExport.objects.filter(
             requested_by=user,
             status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING],
@@ -166,6 +168,20 @@ def _forget_old(user) -> None:
     ReportExport.objects.filter(requested_by=user, created_at__lt=cutoff).exclude(
         status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING]
     ).delete()
+
+
+def _give_up_stale(user) -> None:
+    """The person's files waiting or being made for over STALE_MINUTES (a
+    worker stopped, or the task was lost) fail, so they no longer count
+    towards MAX_OPEN and their page says so."""
+    cutoff = timezone.now() - dt.timedelta(minutes=STALE_MINUTES)
+    stale = ReportExport.objects.filter(
+        requested_by=user,
+        status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING],
+        created_at__lt=cutoff,
+    ).select_for_update()
+    for export in stale:
+        _fail(export, "It took too long to make. Ask for it again.")
 
 
 def _set_status(export: ReportExport, status: str, action: str, **fields) -> None:

@@ -345,3 +345,26 @@ def test_the_task_costs_the_same_queries_whatever_the_data(world, kind):
             assert background.export_make(export.pk) == "done"
         counts.append(len(queries))
     assert counts[0] == counts[1] <= TASK_QUERIES, counts
+
+
+def test_a_file_never_made_stops_counting_towards_the_limit(world, time_machine):
+    """A worker that stopped leaves files waiting: after STALE_MINUTES they
+    fail (audited) when the person next asks, and no longer block them."""
+    import datetime as dt
+
+    from tests.reports.world import NOW
+
+    for _ in range(background.MAX_OPEN):
+        background.export_request(
+            user=world.admin, kind="impact", fmt="csv", scope_key="all", params=AUTUMN
+        )
+    time_machine.move_to(NOW + dt.timedelta(minutes=background.STALE_MINUTES + 1))
+    fresh = background.export_request(
+        user=world.admin, kind="impact", fmt="csv", scope_key="all", params=AUTUMN
+    )
+    old = ReportExport.objects.exclude(pk=fresh.pk)
+    assert set(old.values_list("status", flat=True)) == {"failed"}
+    assert set(old.values_list("error", flat=True)) == {
+        "It took too long to make. Ask for it again."
+    }
+    assert AuditEntry.objects.filter(action="report_export.failed").count() == 3
