@@ -16,38 +16,39 @@ def collector_add(request):
     household = selectors.household_for_user(user=request.user)
     if household is None:
         return redirect("activities:household-create")
-    form = CollectorForm(request.POST or None)
-    done = submit(
-        form,
-        lambda data: services.collector_add(
+    return _collector_form(
+        request,
+        collector=None,
+        save=lambda data: services.collector_add(
             household=household, added_by=request.user, **data
         ),
-    )
-    if done:
-        messages.success(request, f"{done.value.name} may now collect your children.")
-        return redirect("activities:household")
-    return render(
-        request,
-        "activities/collector_form.html",
-        {"form": form, "collector": None},
-        status=400 if request.method == "POST" else 200,
+        said=lambda saved: f"{saved.name} may now collect your children.",
     )
 
 
 @login_required
 def collector_edit(request, collector_id: int):
-    collector = collector_get_own(collector_id=collector_id, user=request.user)
-    form = CollectorForm(request.POST or None, instance=collector)
-    done = submit(
-        form,
-        lambda data: services.collector_update(
+    return _collector_form(
+        request,
+        collector=collector_get_own(collector_id=collector_id, user=request.user),
+        # A fresh copy: the form writes the posted values onto its instance
+        # while validating, and the service diffs against what was saved.
+        save=lambda data: services.collector_update(
             collector=collector_get_own(collector_id=collector_id, user=request.user),
             updated_by=request.user,
             **data,
         ),
+        said=lambda saved: f"{saved.name}'s details are saved.",
     )
+
+
+def _collector_form(request, *, collector, save, said):
+    """The add and change page: `save(data)` runs the service, `said(saved)`
+    is the message after it; `collector` is None when adding."""
+    form = CollectorForm(request.POST or None, instance=collector)
+    done = submit(form, save)
     if done:
-        messages.success(request, f"{done.value.name}'s details are saved.")
+        messages.success(request, said(done.value))
         return redirect("activities:household")
     return render(
         request,

@@ -5,6 +5,7 @@ history), in the family's data download, deleted on erasure, and shown on a
 register only to the people running that session (need-to-know)."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from activities.errors import DomainError, NotFound, PermissionDenied
@@ -303,3 +304,46 @@ def test_the_api_refuses_a_missing_phone_naming_the_field(client):
     assert response.status_code == 400
     assert "phone" in response.json()["error"]["fields"]
     assert not AuthorisedCollector.objects.exists()
+
+
+def test_the_add_and_change_pages_say_what_they_did_and_audit_it(client):
+    household, _ = family()
+    client.force_login(household.user)
+    add = reverse("activities:collector-add")
+    page = client.get(add)
+    assert page.status_code == 200
+    assert "Add someone who may collect your children" in page.content.decode()
+    response = client.post(add, RITA | {"notes": ""})
+    assert response.url == reverse("activities:household")
+    said = [m.message for m in get_messages(response.wsgi_request)]
+    assert said == ["Rita Khan may now collect your children."]
+    rita = household.collectors.get()
+    assert AuditEntry.objects.filter(action="household.collector_added").count() == 1
+    edit = reverse("activities:collector-edit", args=[rita.pk])
+    page = client.get(edit)
+    assert page.status_code == 200 and "Change Rita Khan" in page.content.decode()
+    response = client.post(edit, RITA | {"name": "Rita Ng", "notes": ""})
+    assert response.url == reverse("activities:household")
+    said = [m.message for m in get_messages(response.wsgi_request)]
+    assert said == ["Rita Ng's details are saved."]
+    changed = AuditEntry.objects.get(action="household.collector_changed")
+    assert changed.changes == {f"collector #{rita.pk} name": ["Rita Khan", "Rita Ng"]}
+
+
+def test_the_change_page_says_what_is_missing_and_saves_nothing(client):
+    household, _ = family()
+    rita = _add(household)
+    client.force_login(household.user)
+    edit = reverse("activities:collector-edit", args=[rita.pk])
+    response = client.post(edit, RITA | {"phone": "", "notes": ""})
+    assert response.status_code == 400
+    assert "Enter a phone number for them" in response.content.decode()
+    rita.refresh_from_db()
+    assert rita.phone == "07700 900456"
+    assert not AuditEntry.objects.filter(action="household.collector_changed").exists()
+
+
+def test_adding_a_collector_without_a_household_asks_for_one_first(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("activities:collector-add"))
+    assert response.url == reverse("activities:household-create")
