@@ -20,13 +20,31 @@ def to_pence(pounds: Decimal) -> int:
     return int((pounds * 100).to_integral_value())
 
 
-class RecordPaymentForm(HubForm):
-    amount = forms.DecimalField(
-        label="Amount received, in pounds",
+def pounds_field(*, label: str, help_text: str) -> forms.DecimalField:
+    """An amount of money typed in pounds and pence: from 1p to a million."""
+    return forms.DecimalField(
+        label=label,
         min_value=Decimal("0.01"),
         max_value=Decimal("1000000"),
         max_digits=9,
         decimal_places=2,
+        help_text=help_text,
+    )
+
+
+class AmountForm(HubForm):
+    """A form whose `amount` (pounds) goes to a service as `amount_pence`: the
+    service's error about `amount_pence` is shown on `amount`."""
+
+    def add_domain_error(self, exc) -> None:
+        if exc.field == "amount_pence":
+            exc.field = "amount"
+        super().add_domain_error(exc)
+
+
+class RecordPaymentForm(AmountForm):
+    amount = pounds_field(
+        label="Amount received, in pounds",
         help_text="For example 120.50. At most the balance.",
     )
     method = forms.ChoiceField(label="How it was paid", choices=OFFLINE_CHOICES)
@@ -40,11 +58,6 @@ class RecordPaymentForm(HubForm):
         label="Date received",
     )
 
-    def add_domain_error(self, exc) -> None:
-        if exc.field == "amount_pence":
-            exc.field = "amount"
-        super().add_domain_error(exc)
-
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
@@ -55,13 +68,9 @@ class RecordPaymentForm(HubForm):
         }
 
 
-class RefundPaymentForm(HubForm):
-    amount = forms.DecimalField(
+class RefundPaymentForm(AmountForm):
+    amount = pounds_field(
         label="Amount to refund, in pounds",
-        min_value=Decimal("0.01"),
-        max_value=Decimal("1000000"),
-        max_digits=9,
-        decimal_places=2,
         help_text="For example 50.00. At most what is left of this payment.",
     )
     reason = forms.CharField(
@@ -70,11 +79,6 @@ class RefundPaymentForm(HubForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The partner is told this.",
     )
-
-    def add_domain_error(self, exc) -> None:
-        if exc.field == "amount_pence":
-            exc.field = "amount"
-        super().add_domain_error(exc)
 
 
 class VoidForm(HubForm):
