@@ -1,5 +1,6 @@
 """Factories for activities: approved bookings with slots built directly (not
-through the booking services), activities with sessions, households."""
+through the booking services), activities with sessions, households, and a
+household's own sign-up (through the service)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from activities.models import Activity, Household, HouseholdMember, Session
+from activities.services import signup_create
 from bookings.models import Booking, Slot
 from bookings.scheduling import Frequency, Recurrence, schedule_sync
 from tests.factories import PartnerFactory, RoomFactory, UserFactory
@@ -122,3 +124,16 @@ def family(*, children=1, carers=1, **household_fields):
     ]
     members += [MemberFactory(household=household) for _ in range(children)]
     return household, members
+
+
+def sign_up(activity, household, members, session=None):
+    """`household` signs `members` up to `activity` (or to one `session` of it)
+    as its own user does; the service's result (`.signup`, `.position`,
+    `.message`)."""
+    return signup_create(
+        household=household,
+        activity=activity,
+        members=members,
+        session=session,
+        created_by=household.user,
+    )

@@ -28,24 +28,18 @@ from activities.services import (
     attendance_set,
     session_cancel,
     signup_cancel_date,
-    signup_create,
     signup_restore_date,
 )
 from activities.services.registers import sessions_missed
 from hub.models import AuditEntry
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import (
+    approved_booking,
+    family,
+    make_activity,
+    sign_up,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _sign_up(household, members, activity, session=None):
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        session=session,
-        created_by=household.user,
-    ).signup
 
 
 @pytest.fixture
@@ -53,7 +47,7 @@ def series(activity):
     """A family of a carer and two children with a whole-series place; the
     four dates."""
     household, members = family(children=2)
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     return signup, list(activity.sessions.order_by("starts_at"))
 
 
@@ -99,7 +93,7 @@ def test_the_date_is_not_offered_to_anyone_else(activity, series):
     activity.capacity = 3
     activity.save()
     signup, dates = series
-    waiting = _sign_up(*family(children=1, carers=0), activity)
+    waiting = sign_up(activity, *family(children=1, carers=0)).signup
     before = capacity.places_in_unit(activity=activity, session=None)
     _cancel(signup, dates[0])
     assert capacity.places_in_unit(activity=activity, session=None) == before
@@ -189,7 +183,7 @@ def test_a_date_the_organiser_cancelled(series, partner_user):
 def test_a_per_session_sign_up_is_cancelled_whole(booking):
     activity = make_activity(booking=booking, signup_mode=Activity.SignupMode.SESSION)
     session = activity.sessions.first()
-    signup = _sign_up(*family(children=1), activity, session=session)
+    signup = sign_up(activity, *family(children=1), session=session).signup
     with pytest.raises(StateError, match="one date only: cancel the sign-up"):
         _cancel(signup, session)
     _nothing_changed()
@@ -198,8 +192,8 @@ def test_a_per_session_sign_up_is_cancelled_whole(booking):
 def test_a_waitlist_place_has_no_date_to_cancel(activity):
     activity.capacity = 1
     activity.save()
-    _sign_up(*family(children=1, carers=0), activity)
-    waiting = _sign_up(*family(children=1, carers=0), activity)
+    sign_up(activity, *family(children=1, carers=0))
+    waiting = sign_up(activity, *family(children=1, carers=0)).signup
     with pytest.raises(StateError, match="on the waitlist: only a place you hold"):
         _cancel(waiting, activity.sessions.first())
     _nothing_changed()
@@ -252,7 +246,7 @@ def test_they_cannot_be_marked_absent_so_are_never_a_no_show(
     family that did not cancel is a no-show after the second."""
     signup, dates = series
     other, other_members = family(children=1, carers=0)
-    _sign_up(other, other_members, activity)
+    sign_up(activity, other, other_members)
     for session in dates[:2]:
         _cancel(signup, session)
     for session in dates[:2]:
@@ -382,12 +376,12 @@ def test_the_sign_ups_list_stays_a_fixed_number_of_queries(
     client, activity, django_assert_max_num_queries
 ):
     household, members = family(children=2)
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     for session in activity.sessions.all()[:3]:
         _cancel(signup, session)
     for _ in range(4):
         other = make_activity(booking=approved_booking())
-        s = _sign_up(household, members, other)
+        s = sign_up(other, household, members).signup
         _cancel(s, other.sessions.first())
     client.force_login(household.user)
     with django_assert_max_num_queries(12):

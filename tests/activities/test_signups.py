@@ -13,18 +13,9 @@ from activities.services import (
     signup_create,
 )
 from tests.activities.factories import family, make_activity
+from tests.activities.factories import sign_up as sign
 
 pytestmark = pytest.mark.django_db
-
-
-def sign(activity, household, members, session=None):
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        session=session,
-        created_by=household.user,
-    )
 
 
 def test_a_family_of_three_gets_three_places(
