@@ -342,6 +342,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.rollup_check",
         "schedule": 24 * 60 * 60.0,
     },
+    # Report files made in the background are kept KEEP_DAYS days
+    # (reports/background.py); older ones are removed, audited, every night.
+    "remove-old-report-files": {
+        "task": "reports.tasks.report_exports_remove_old",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 # Security: strict in production, relaxed in development.

@@ -12,10 +12,12 @@ path runs in the request.
 Only the person who asked may fetch the file, and only while they may still
 read the report's scope (`export_for`): anyone else, or the same person after
 losing the role, gets a 404. Every change of state is audited
-(report_export.requested, .started, .finished, .failed). Limits: at most
-`MAX_OPEN` files waiting or being made per person at once (one not made
-within `STALE_MINUTES` fails when they next ask); a file is kept `KEEP_DAYS`
-days (older ones are removed when the same person asks for another). docs/reports.md ("Downloads made in the background").
+(report_export.requested, .started, .finished, .failed, .removed). Limits:
+at most `MAX_OPEN` files waiting or being made per person at once (one not
+made within `STALE_MINUTES` fails when they next ask); a file is kept
+`KEEP_DAYS` days (older ones are removed every night by
+`exports_remove_old`, and when the same person asks for another).
+docs/reports.md ("Downloads made in the background").
 """
 
 import datetime as dt
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 MAX_OPEN = 3  # files waiting or being made per person
 STALE_MINUTES = 30  # a file not made by then never will be (a worker stopped)
 KEEP_DAYS = 7  # a finished file is kept this long
+REMOVE_BATCH = 500  # old files removed per transaction by the nightly job
 LARGE_SCOPES = ("all", "trust")
 LARGE_DAYS = 366  # a period longer than one school year is large
 PERIOD_FIELDS = ("term", "year", "starts_on", "ends_on")
@@ -164,10 +167,45 @@ def _queue(export_id) -> None:
 
 def _forget_old(user) -> None:
     """Remove the person's finished files older than KEEP_DAYS."""
+    _remove(list(_past_keeping().filter(requested_by=user)))
+
+
+def exports_remove_old() -> int:
+    """The nightly job (reports.tasks.report_exports_remove_old): remove every
+    finished file older than KEEP_DAYS, REMOVE_BATCH rows per transaction.
+    Returns how many were removed; idempotent."""
+    removed = 0
+    while batch := list(_past_keeping()[:REMOVE_BATCH]):
+        with transaction.atomic():
+            removed += _remove(batch)
+    return removed
+
+
+def _past_keeping():
+    """Finished (done or failed) files older than KEEP_DAYS, without their
+    content; one waiting or being made is left to _give_up_stale."""
     cutoff = timezone.now() - dt.timedelta(days=KEEP_DAYS)
-    ReportExport.objects.filter(requested_by=user, created_at__lt=cutoff).exclude(
-        status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING]
-    ).delete()
+    return (
+        ReportExport.objects.filter(created_at__lt=cutoff)
+        .exclude(status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING])
+        .defer("content", "params")
+        .order_by("pk")
+    )
+
+
+def _remove(exports: list[ReportExport]) -> int:
+    """Delete `exports`, each audited as removed by the system. Must run
+    inside transaction.atomic()."""
+    for export in exports:
+        audit_record(
+            actor=None,
+            action="report_export.removed",
+            obj=export,
+            reason=f"Kept for {KEEP_DAYS} days.",
+            changes={"status": [export.status, None]},
+        )
+    ReportExport.objects.filter(pk__in=[e.pk for e in exports]).delete()
+    return len(exports)
 
 
 def _give_up_stale(user) -> None:

@@ -37,3 +37,12 @@ def report_export_make(export_id: str) -> str:
     from reports.background import export_make
 
     return export_make(export_id)
+
+
+@app.task(ignore_result=True)
+def report_exports_remove_old() -> int:
+    """Beat job (settings.CELERY_BEAT_SCHEDULE), nightly: remove report files
+    older than reports.background.KEEP_DAYS, each removal audited."""
+    from reports.background import exports_remove_old
+
+    return exports_remove_old()

@@ -3,7 +3,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from reports.background import KEEP_DAYS
+from reports.models import ReportExport
 from reports.periods import Period
+from tests.factories import UserFactory
 from tests.reports.world import NOW, ReportWorld
 
 
@@ -51,3 +54,46 @@ def download(client, django_capture_on_commit_callbacks):
         return client.get(reverse("reports:export-download", args=[export.pk]))
 
     return get
+
+
+@pytest.fixture
+def report_export(now):
+    """Makes a report file (ReportExport) of `user`'s, `days_old` days before
+    NOW, in `status` (a done one holds a small CSV)."""
+    Status = ReportExport.Status
+
+    def make(user, *, status=Status.DONE, days_old=0):
+        done = status == Status.DONE
+        export = ReportExport.objects.create(
+            requested_by=user,
+            kind=ReportExport.Kind.IMPACT,
+            fmt=ReportExport.Format.CSV,
+            scope_key="all",
+            title="Impact report: every school, Autumn 2026, by school",
+            params={"term": "autumn", "by": "site"},
+            status=status,
+            percent=100 if done else 0,
+            filename="impact-report.csv" if done else "",
+            content=b"Site,Children\n" if done else None,
+        )
+        created_at = now - dt.timedelta(days=days_old)  # auto_now_add ignores it
+        ReportExport.objects.filter(pk=export.pk).update(created_at=created_at)
+        return export
+
+    return make
+
+
+@pytest.fixture
+def report_files(db, report_export):
+    """Report files of two people: older and newer than KEEP_DAYS, in every
+    state."""
+    ann, bob = UserFactory(), UserFactory()
+    keep = KEEP_DAYS
+    Status = ReportExport.Status
+    return {
+        "old_done": report_export(ann, days_old=keep + 1),
+        "old_failed": report_export(bob, status=Status.FAILED, days_old=keep + 3),
+        "new_done": report_export(ann, days_old=keep - 1),
+        "old_queued": report_export(bob, status=Status.QUEUED, days_old=keep + 1),
+        "old_running": report_export(ann, status=Status.RUNNING, days_old=keep + 1),
+    }
