@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from hub.admin_base import AuditedModelAdmin
-from reports.models import TrustAdministrator
+from reports.models import ReportExport, TrustAdministrator
 
 
 @admin.register(TrustAdministrator)
@@ -10,3 +10,29 @@ class TrustAdministratorAdmin(AuditedModelAdmin):
     list_select_related = ["user", "trust"]
     autocomplete_fields = ["user"]
     search_fields = ["user__username", "trust__name"]
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(admin.ModelAdmin):
+    """Report files made in the background, read-only: who asked, for what
+    scope, and how far it got. The file itself is never read here (only the
+    person who asked may fetch it, reports.background.export_for)."""
+
+    list_display = ["created_at", "requested_by", "title", "scope_key", "fmt", "status"]
+    list_filter = ["status", "kind", "fmt", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["requested_by__username", "scope_key", "title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["requested_by"]
+    exclude = ["content"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
