@@ -89,15 +89,9 @@ def _before(obj, fields: list[str]) -> dict:
     return snapshot(stored, fields) if stored is not None else {}
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit log, read-only: nobody adds, edits or deletes entries here."""
-
-    list_display = ["created_at", "actor_name", "action", "object_repr", "reason"]
-    list_filter = ["action", "content_type", ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["object_repr", "actor_name", "action", "reason"]
-    date_hierarchy = "created_at"
-    list_select_related = ["content_type"]
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Records the admin shows but nobody adds, edits or deletes there (the
+    audit log, report files): nothing changes, so nothing to audit."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -107,3 +101,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyModelAdmin):
+    """The audit log, read-only: nobody adds, edits or deletes entries here."""
+
+    list_display = ["created_at", "actor_name", "action", "object_repr", "reason"]
+    list_filter = ["action", "content_type", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["object_repr", "actor_name", "action", "reason"]
+    date_hierarchy = "created_at"
+    list_select_related = ["content_type"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hub.admin_base import AuditedModelAdmin
+from hub.admin_base import AuditedModelAdmin, ReadOnlyModelAdmin
 from reports.models import ReportExport, TrustAdministrator
 
 
@@ -13,7 +13,7 @@ class TrustAdministratorAdmin(AuditedModelAdmin):
 
 
 @admin.register(ReportExport)
-class ReportExportAdmin(admin.ModelAdmin):
+class ReportExportAdmin(ReadOnlyModelAdmin):
     """Report files made in the background, read-only: who asked, for what
     scope, and how far it got. The file itself is never read here (only the
     person who asked may fetch it, reports.background.export_for)."""
@@ -27,12 +27,3 @@ class ReportExportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("content")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
