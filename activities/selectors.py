@@ -271,21 +271,63 @@ def activity_get(*, activity_id: int, user) -> Activity:
     return activity
 
 
-def activity_for_signup(*, activity_id: int, user) -> Activity:
-    """The activity to sign up to, with what the sign-up needs (the site's
-    time zone, `site_timezone`) and nothing the pages show: the lean read on the launch-day path.
-    The same visibility as activity_get; a published activity costs one query."""
-    activity = (
-        Activity.objects.annotate(site_timezone=F("booking__room__site__timezone"))
-        .filter(pk=activity_id)
-        .first()
+def activity_for_signup(
+    *, activity_id: int, user, household: Household | None = None
+) -> Activity:
+    """The activity to sign up to, with what the sign-up needs and nothing the
+    pages show: the lean read on the launch-day path, one query.
+    The same visibility as activity_get.
+
+    Annotated for services.signup_create, so it asks nothing more before the
+    unit's lock: the site's time zone (`site_timezone`); when the scheduled
+    sessions start (`unit_last_start`, `unit_first_upcoming`, `unit_left`:
+    sessions still to come); and, given the household, its open referral to
+    this activity (`open_referral_id`, the newest, as Referral's ordering)."""
+    now = timezone.now()
+    scheduled = Session.objects.filter(
+        activity=OuterRef("pk"), status=Session.Status.SCHEDULED
+    ).order_by()
+    activities = Activity.objects.annotate(
+        site_timezone=F("booking__room__site__timezone"),
+        unit_last_start=Subquery(
+            scheduled.order_by("-starts_at").values("starts_at")[:1]
+        ),
+        unit_first_upcoming=Subquery(
+            scheduled.filter(starts_at__gt=now)
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        ),
+        unit_left=Coalesce(
+            Subquery(
+                scheduled.filter(starts_at__gt=now)
+                .values("activity")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
     )
+    if household is not None:
+        activities = activities.annotate(
+            open_referral_id=Subquery(
+                Referral.objects.filter(
+                    activity=OuterRef("pk"),
+                    household=household,
+                    status=Referral.Status.OPEN,
+                )
+                .order_by("-created_at")
+                .values("pk")[:1]
+            )
+        )
+    activity = activities.filter(pk=activity_id).first()
     if activity is None or not (
         activity.status in PUBLIC_STATUSES
         or _is_admin(user)
         or activity.partner_id in partner_ids_for(user)
     ):
         raise NotFound(f"No activity has id {activity_id}. Check the id.")
+    if household is not None:
+        activity.referral_household_id = household.pk
     return activity
 
 
