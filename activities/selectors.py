@@ -5,8 +5,10 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -20,6 +22,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Replace
 from django.utils import timezone
 
@@ -282,41 +285,43 @@ def activity_for_signup(
     unit's lock: the site's time zone (`site_timezone`); when the scheduled
     sessions start (`unit_last_start`, `unit_first_upcoming`, `unit_left`:
     sessions still to come); and, given the household, its open referral to
-    this activity (`open_referral_id`, the newest, as Referral's ordering)."""
-    now = timezone.now()
-    scheduled = Session.objects.filter(
-        activity=OuterRef("pk"), status=Session.Status.SCHEDULED
-    ).order_by()
+    this activity (`open_referral_id`; a household has at most one)."""
+    # Hand-written subqueries: the ORM's Subquery costs more to compile than
+    # the round trips it saves (tests/activities/test_signup_reads.py holds
+    # them to the ORM's answers on both databases).
+    scheduled = (
+        "FROM activities_session s WHERE s.activity_id = activities_activity.id "
+        "AND s.status = %s"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    upcoming = [Session.Status.SCHEDULED, now]
     activities = Activity.objects.annotate(
         site_timezone=F("booking__room__site__timezone"),
-        unit_last_start=Subquery(
-            scheduled.order_by("-starts_at").values("starts_at")[:1]
+        unit_last_start=RawSQL(
+            f"SELECT MAX(s.starts_at) {scheduled}",
+            [Session.Status.SCHEDULED],
+            output_field=DateTimeField(),
         ),
-        unit_first_upcoming=Subquery(
-            scheduled.filter(starts_at__gt=now)
-            .order_by("starts_at")
-            .values("starts_at")[:1]
+        unit_first_upcoming=RawSQL(
+            f"SELECT MIN(s.starts_at) {scheduled} AND s.starts_at > %s",
+            upcoming,
+            output_field=DateTimeField(),
         ),
-        unit_left=Coalesce(
-            Subquery(
-                scheduled.filter(starts_at__gt=now)
-                .values("activity")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
+        unit_left=RawSQL(
+            f"SELECT COUNT(*) {scheduled} AND s.starts_at > %s",
+            upcoming,
+            output_field=IntegerField(),
         ),
     )
     if household is not None:
         activities = activities.annotate(
-            open_referral_id=Subquery(
-                Referral.objects.filter(
-                    activity=OuterRef("pk"),
-                    household=household,
-                    status=Referral.Status.OPEN,
-                )
-                .order_by("-created_at")
-                .values("pk")[:1]
+            open_referral_id=RawSQL(
+                "SELECT r.id FROM activities_referral r "
+                "WHERE r.activity_id = activities_activity.id "
+                "AND r.household_id = %s AND r.status = %s "
+                "ORDER BY r.created_at DESC LIMIT 1",
+                [household.pk, Referral.Status.OPEN],
+                output_field=IntegerField(),
             )
         )
     activity = activities.filter(pk=activity_id).first()
