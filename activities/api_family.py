@@ -246,7 +246,7 @@ class SignUpListCreateApi(ApiView):
         household = found[0] if found else _household(request)
         with selectors.as_field_error("activity_id"):
             activity = selectors.activity_for_signup(
-                activity_id=data["activity_id"], user=request.user
+                activity_id=data["activity_id"], user=request.user, household=household
             )
         result = services.signup_create(
             household=household,

@@ -5,8 +5,10 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -20,6 +22,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Replace
 from django.utils import timezone
 
@@ -271,21 +274,65 @@ def activity_get(*, activity_id: int, user) -> Activity:
     return activity
 
 
-def activity_for_signup(*, activity_id: int, user) -> Activity:
-    """The activity to sign up to, with what the sign-up needs (the site's
-    time zone, `site_timezone`) and nothing the pages show: the lean read on the launch-day path.
-    The same visibility as activity_get; a published activity costs one query."""
-    activity = (
-        Activity.objects.annotate(site_timezone=F("booking__room__site__timezone"))
-        .filter(pk=activity_id)
-        .first()
+def activity_for_signup(
+    *, activity_id: int, user, household: Household | None = None
+) -> Activity:
+    """The activity to sign up to, with what the sign-up needs and nothing the
+    pages show: the lean read on the launch-day path, one query.
+    The same visibility as activity_get.
+
+    Annotated for services.signup_create, so it asks nothing more before the
+    unit's lock: the site's time zone (`site_timezone`); when the scheduled
+    sessions start (`unit_last_start`, `unit_first_upcoming`, `unit_left`:
+    sessions still to come); and, given the household, its open referral to
+    this activity (`open_referral_id`; a household has at most one)."""
+    # Hand-written subqueries: the ORM's Subquery costs more to compile than
+    # the round trips it saves (tests/activities/test_signup_reads.py holds
+    # them to the ORM's answers on both databases).
+    scheduled = (
+        "FROM activities_session s WHERE s.activity_id = activities_activity.id "
+        "AND s.status = %s"
     )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    upcoming = [Session.Status.SCHEDULED, now]
+    activities = Activity.objects.annotate(
+        site_timezone=F("booking__room__site__timezone"),
+        unit_last_start=RawSQL(
+            f"SELECT MAX(s.starts_at) {scheduled}",
+            [Session.Status.SCHEDULED],
+            output_field=DateTimeField(),
+        ),
+        unit_first_upcoming=RawSQL(
+            f"SELECT MIN(s.starts_at) {scheduled} AND s.starts_at > %s",
+            upcoming,
+            output_field=DateTimeField(),
+        ),
+        unit_left=RawSQL(
+            f"SELECT COUNT(*) {scheduled} AND s.starts_at > %s",
+            upcoming,
+            output_field=IntegerField(),
+        ),
+    )
+    if household is not None:
+        activities = activities.annotate(
+            open_referral_id=RawSQL(
+                "SELECT r.id FROM activities_referral r "
+                "WHERE r.activity_id = activities_activity.id "
+                "AND r.household_id = %s AND r.status = %s "
+                "ORDER BY r.created_at DESC LIMIT 1",
+                [household.pk, Referral.Status.OPEN],
+                output_field=IntegerField(),
+            )
+        )
+    activity = activities.filter(pk=activity_id).first()
     if activity is None or not (
         activity.status in PUBLIC_STATUSES
         or _is_admin(user)
         or activity.partner_id in partner_ids_for(user)
     ):
         raise NotFound(f"No activity has id {activity_id}. Check the id.")
+    if household is not None:
+        activity.referral_household_id = household.pk
     return activity
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from activities import capacity, pricing, signals, tasks
@@ -201,20 +202,20 @@ def _unit_dates(activity: Activity, session: Session | None) -> UnitDates:
             first_upcoming=session.starts_at,
             left=1 if upcoming else 0,
         )
-    # The starts of the scheduled sessions (a series has tens): summed up
-    # here, which costs less than an aggregate query on the launch-day path.
-    starts = sorted(
-        activity.sessions.filter(status=Session.Status.SCHEDULED).values_list(
-            "starts_at", flat=True
+    if hasattr(activity, "unit_left"):  # read with the activity
+        return UnitDates(
+            last_start=activity.unit_last_start,
+            first_upcoming=activity.unit_first_upcoming,
+            left=activity.unit_left,
         )
-    )
+    scheduled = activity.sessions.filter(status=Session.Status.SCHEDULED)
     now = timezone.now()
-    upcoming = [s for s in starts if s > now]
-    return UnitDates(
-        last_start=starts[-1] if starts else None,
-        first_upcoming=upcoming[0] if upcoming else None,
-        left=len(upcoming),
+    found = scheduled.aggregate(
+        last_start=Max("starts_at"),
+        first_upcoming=Min("starts_at", filter=Q(starts_at__gt=now)),
+        left=Count("pk", filter=Q(starts_at__gt=now)),
     )
+    return UnitDates(**found)
 
 
 def _zone(activity: Activity) -> ZoneInfo:
@@ -313,9 +314,7 @@ def _age_range(activity: Activity) -> str:
 
 
 def _check_eligibility(activity: Activity, household: Household) -> Referral | None:
-    referral = Referral.objects.filter(
-        activity=activity, household=household, status=Referral.Status.OPEN
-    ).first()
+    referral = _open_referral(activity, household)
     if activity.eligibility == Activity.Eligibility.REFERRAL and referral is None:
         raise PermissionDenied(
             "This activity is by referral only. Ask your link worker or school to refer you."
@@ -328,6 +327,18 @@ def _check_eligibility(activity: Activity, household: Household) -> Referral | N
             "school office or your link worker to confirm your eligibility."
         )
     return referral
+
+
+def _open_referral(activity: Activity, household: Household) -> Referral | None:
+    """The household's open referral to the activity (the newest), from the
+    id read with the activity when there (selectors.activity_for_signup)."""
+    if getattr(activity, "referral_household_id", None) == household.pk:
+        if activity.open_referral_id is None:
+            return None
+        return Referral.objects.filter(pk=activity.open_referral_id).first()
+    return Referral.objects.filter(
+        activity=activity, household=household, status=Referral.Status.OPEN
+    ).first()
 
 
 @transaction.atomic

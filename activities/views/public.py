@@ -77,8 +77,10 @@ def _needs_referral(activity, household) -> bool:
 @require_POST
 @throttled("signup")
 def signup_create(request, activity_id: int):
-    activity = selectors.activity_for_signup(activity_id=activity_id, user=request.user)
     household = selectors.household_for_user(user=request.user)
+    activity = selectors.activity_for_signup(
+        activity_id=activity_id, user=request.user, household=household
+    )
     if household is None:
         messages.info(request, "Tell us about your family first, then sign up.")
         return redirect("activities:household-create")

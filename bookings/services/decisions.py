@@ -76,7 +76,6 @@ def _check_partner(booking: Booking) -> None:
         )
 
 
-@transaction.atomic
 def booking_approve(
     *, booking: Booking, approved_by, note: str = "", except_clashes: bool = False
 ) -> Booking:
@@ -88,7 +87,12 @@ def booking_approve(
     problem refuses the whole approval.
     """
     require_perm(approved_by, "bookings.decide_booking", booking)
-    _refuse_if_taken(booking)
+    _refuse_if_taken(booking)  # before the transaction: a loser costs no BEGIN
+    return _approve(booking, approved_by, note, except_clashes)
+
+
+@transaction.atomic
+def _approve(booking: Booking, approved_by, note: str, except_clashes: bool):
     booking = reload_locked(booking)
     before = snapshot(booking, DECISION_FIELDS)
     if booking.status != Booking.Status.PENDING:
