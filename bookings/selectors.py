@@ -50,9 +50,7 @@ def booking_for_decision(*, booking_id: int, actor) -> Booking:
     """The booking to approve or decline if `actor` may see it (as
     booking_get), read lean: the decision services lock the room and read it
     again in full, so the wide read of booking_get would be paid twice."""
-    booking = (
-        Booking.objects.select_related("room__site").filter(pk=booking_id).first()
-    )
+    booking = Booking.objects.select_related("room__site").filter(pk=booking_id).first()
     if booking is None or not (
         (actor.is_authenticated and actor.is_superuser)
         or booking.room.site_id in site_ids_for(actor)  # managers: first
