@@ -372,6 +372,47 @@ class SignUpDateRestoreApi(ApiView):
         return Response(_signup_out(signup))
 
 
+class SignUpMemberRemoveApi(ApiView):
+    """One person of a sign-up is no longer coming; the others keep their
+    places (activities.services.signup_remove_member: one place fewer, the
+    waitlist promoted, a paid place's share refunded per the policy). Removing
+    the last person cancels the whole sign-up."""
+
+    @extend_schema_serializer(component_name="SignUpMemberRemoveInput")
+    class InputSerializer(StrictInputSerializer):
+        reason = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=REASON_MAX_LENGTH,
+            help_text="Why (optional): the organiser sees it.",
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=SignUpOutput,
+        examples=[
+            OpenApiExample(
+                "Ill that week",
+                request_only=True,
+                value={"reason": "Sam has broken an arm"},
+            )
+        ],
+    )
+    def post(self, request, signup_id: int, member_id: int):
+        data = self.input(self.InputSerializer)
+        signup = selectors.signup_get(signup_id=signup_id, user=request.user)
+        member = signup.members.filter(pk=member_id).first()
+        if member is None:
+            raise NotFound(
+                f"No one in this sign-up has id {member_id}. Check the member id."
+            )
+        signup = services.signup_remove_member(
+            signup=signup, member=member, cancelled_by=request.user, **data
+        )
+        return Response(_signup_out(signup))
+
+
 COLLECTOR_EXAMPLE = {
     "name": "Rita Khan",
     "relationship": "grandmother",

@@ -56,6 +56,11 @@ urlpatterns = [
         name="signup-date-restore",
     ),
     path(
+        "signups/<int:signup_id>/members/<int:member_id>/remove/",
+        api_family.SignUpMemberRemoveApi.as_view(),
+        name="signup-member-remove",
+    ),
+    path(
         "households/me/collectors/",
         api_family.CollectorListCreateApi.as_view(),
         name="collectors",

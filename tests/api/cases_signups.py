@@ -67,6 +67,30 @@ def _(w):
     }
 
 
+@contract("POST /api/v1/signups/{signup_id}/members/{member_id}/remove/")
+def _(w):
+    child = w.members[0]
+    ok = Call(
+        w.family_user,
+        {"signup_id": w.signup.pk, "member_id": child.pk},
+        body={"reason": "Broken arm"},
+    )
+    ended, ended_user = _ended_signup(w)
+    return calls(
+        ok,
+        bad={"reason": "x" * 301},
+        stranger=w.partner_user,  # sees the sign-up, may not change it
+        missing="member_id",
+    ) | {
+        (404, "another family's"): replace(ok, user=w.outsider),
+        (409, "the sign-up has ended"): replace(
+            ok,
+            user=ended_user,
+            path={"signup_id": ended.pk, "member_id": ended.members.first().pk},
+        ),
+    }
+
+
 def _own(ok: Call, w, success=200, bad=None) -> dict:
     """Calls on the caller's own household; someone without one gets a 404."""
     return calls(ok, success, bad=bad) | {
