@@ -14,7 +14,7 @@ read the report's scope (`export_for`): anyone else, or the same person after
 losing the role, gets a 404. Every change of state is audited
 (report_export.requested, .started, .finished, .failed, .removed). Limits:
 at most `MAX_OPEN` files waiting or being made per person at once (one not
-made within `STALE_MINUTES` fails when they next ask); a file is kept
+made within `STALE_MINUTES` fails when they next ask, or at night); a file is kept
 `KEEP_DAYS` days (older ones are removed every night by
 `exports_remove_old`, and when the same person asks for another).
 docs/reports.md ("Downloads made in the background").
@@ -171,9 +171,13 @@ def _forget_old(user) -> None:
 
 
 def exports_remove_old() -> int:
-    """The nightly job (reports.tasks.report_exports_remove_old): remove every
-    finished file older than KEEP_DAYS, REMOVE_BATCH rows per transaction.
+    """The nightly job (reports.tasks.report_exports_remove_old): first give
+    up everyone's files stuck waiting or being made (a person who never asks
+    again would otherwise see "waiting" for ever), then remove every finished
+    file older than KEEP_DAYS, REMOVE_BATCH rows per transaction.
     Returns how many were removed; idempotent."""
+    with transaction.atomic():
+        _give_up_stale()
     removed = 0
     while batch := list(_past_keeping()[:REMOVE_BATCH]):
         with transaction.atomic():
@@ -208,16 +212,19 @@ def _remove(exports: list[ReportExport]) -> int:
     return len(exports)
 
 
-def _give_up_stale(user) -> None:
-    """The person's files waiting or being made for over STALE_MINUTES (a
-    worker stopped, or the task was lost) fail, so they no longer count
-    towards MAX_OPEN and their page says so."""
+def _give_up_stale(user=None) -> None:
+    """The person's (or, with no user, everyone's) files waiting or being made
+    for over STALE_MINUTES (a worker stopped, or the task was lost) fail, so
+    they no longer count towards MAX_OPEN and their page says so. Must run
+    inside transaction.atomic()."""
     cutoff = timezone.now() - dt.timedelta(minutes=STALE_MINUTES)
     stale = ReportExport.objects.filter(
-        requested_by=user,
         status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING],
         created_at__lt=cutoff,
-    ).select_for_update()
+    ).defer("content")
+    if user is not None:
+        stale = stale.filter(requested_by=user)
+    stale = stale.select_for_update()
     for export in stale:
         _fail(export, "It took too long to make. Ask for it again.")
 

@@ -19,9 +19,14 @@ def _left():
 
 
 def test_the_nightly_job_removes_finished_files_past_the_keep_period(report_files):
-    assert tasks.report_exports_remove_old.delay().get() == 2
-    assert _left() == {
-        report_files[name].pk for name in ("new_done", "old_queued", "old_running")
+    # The old waiting and running ones are stuck (a stopped worker): they
+    # fail first, then go with the other old ones.
+    assert tasks.report_exports_remove_old.delay().get() == 4
+    assert _left() == {report_files["new_done"].pk}
+    failed = AuditEntry.objects.filter(action="report_export.failed")
+    assert {(str(e.object_id), e.actor, e.changes["status"][0]) for e in failed} == {
+        (str(report_files["old_queued"].pk), None, "queued"),
+        (str(report_files["old_running"].pk), None, "running"),
     }
     entries = AuditEntry.objects.filter(action="report_export.removed").order_by("pk")
     assert [(str(e.object_id), e.actor, e.changes, e.reason) for e in entries] == [
@@ -37,8 +42,41 @@ def test_the_nightly_job_removes_finished_files_past_the_keep_period(report_file
             {"status": ["failed", None]},
             f"Kept for {background.KEEP_DAYS} days.",
         ),
+        (
+            str(report_files["old_queued"].pk),
+            None,
+            {"status": ["failed", None]},
+            f"Kept for {background.KEEP_DAYS} days.",
+        ),
+        (
+            str(report_files["old_running"].pk),
+            None,
+            {"status": ["failed", None]},
+            f"Kept for {background.KEEP_DAYS} days.",
+        ),
     ]
     assert tasks.report_exports_remove_old() == 0  # nothing left to do
+
+
+def test_the_nightly_job_gives_up_a_file_stuck_for_over_half_an_hour(
+    report_export, now
+):
+    user = UserFactory()
+    stuck = report_export(user, status=ReportExport.Status.QUEUED, days_old=1)
+    fresh = ReportExport.objects.create(
+        requested_by=user,
+        kind=ReportExport.Kind.IMPACT,
+        fmt=ReportExport.Format.CSV,
+        scope_key="all",
+        title="Impact report",
+        params={"term": "autumn", "by": "site"},
+    )
+    assert background.exports_remove_old() == 0  # neither is past keeping
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == ReportExport.Status.FAILED
+    assert "Ask for it again" in stuck.error
+    assert fresh.status == ReportExport.Status.QUEUED  # just asked for: left alone
 
 
 def test_the_nightly_job_works_through_many_in_batches(report_export, monkeypatch):
