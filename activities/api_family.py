@@ -321,19 +321,26 @@ def _signup_out(signup: SignUp) -> dict:
     return SignUpOutput(fresh).data
 
 
+class _ReasonInput(StrictInputSerializer):
+    """An optional reason the organiser sees: one person or one date of a
+    sign-up no longer coming."""
+
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX_LENGTH,
+        help_text="Why (optional): the organiser sees it.",
+    )
+
+
 class SignUpDateCancelApi(ApiView):
     """Not coming on one date of a whole-series place; the place on the other
     dates stays (activities.services.signup_cancel_date)."""
 
     @extend_schema_serializer(component_name="SignUpDateCancelInput")
-    class InputSerializer(StrictInputSerializer):
-        reason = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            default="",
-            max_length=REASON_MAX_LENGTH,
-            help_text="Why (optional): the organiser sees it.",
-        )
+    class InputSerializer(_ReasonInput):
+        pass
 
     @extend_schema(
         request=InputSerializer,
@@ -379,14 +386,8 @@ class SignUpMemberRemoveApi(ApiView):
     the last person cancels the whole sign-up."""
 
     @extend_schema_serializer(component_name="SignUpMemberRemoveInput")
-    class InputSerializer(StrictInputSerializer):
-        reason = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            default="",
-            max_length=REASON_MAX_LENGTH,
-            help_text="Why (optional): the organiser sees it.",
-        )
+    class InputSerializer(_ReasonInput):
+        pass
 
     @extend_schema(
         request=InputSerializer,
