@@ -7,21 +7,11 @@ from django.urls import reverse
 
 from activities.errors import PermissionDenied
 from activities.models import Activity, SignUp
-from activities.services import signup_create, signup_remove_member
+from activities.services import signup_remove_member
 from hub.models import AuditEntry
-from tests.activities.factories import family, make_activity
+from tests.activities.factories import family, make_activity, sign_up
 
 pytestmark = pytest.mark.django_db
-
-
-def _sign_up(household, members, activity, session=None):
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        session=session,
-        created_by=household.user,
-    ).signup
 
 
 def test_signing_up_lands_on_a_confirmation_page(client, booking):
@@ -55,7 +45,7 @@ def test_signing_up_lands_on_a_confirmation_page(client, booking):
 def test_a_waitlisted_family_sees_its_position(client, booking):
     activity = make_activity(booking=booking, capacity=1)
     first, first_members = family(children=1, carers=0)
-    _sign_up(first, first_members, activity)
+    sign_up(activity, first, first_members)
     household, members = family(children=1, carers=0)
     client.force_login(household.user)
     response = client.post(
@@ -70,7 +60,7 @@ def test_a_waitlisted_family_sees_its_position(client, booking):
 
 def test_someone_elses_sign_up_pages_are_404(client, activity):
     household, members = family()
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     other, _ = family()
     client.force_login(other.user)
     for name in ("activities:signup-detail", "activities:signup-cancel"):
@@ -84,7 +74,7 @@ def test_someone_elses_sign_up_pages_are_404(client, activity):
 
 def test_cancel_asks_first_then_cancels_one_child(client, activity):
     household, members = family(children=2, carers=0)
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     client.force_login(household.user)
     url = reverse("activities:signup-cancel", args=[signup.pk])
     page = client.get(url).content.decode()
@@ -104,7 +94,7 @@ def test_cancel_asks_first_then_cancels_one_child(client, activity):
 
 def test_cancel_everyone(client, activity):
     household, members = family(children=2)
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     client.force_login(household.user)
     client.post(reverse("activities:signup-cancel", args=[signup.pk]), {"who": "all"})
     signup.refresh_from_db()
@@ -113,7 +103,7 @@ def test_cancel_everyone(client, activity):
 
 def test_cancelling_the_last_person_cancels_the_sign_up(activity):
     household, members = family(children=1, carers=0)
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     after = signup_remove_member(
         signup=signup, member=members[0], cancelled_by=household.user
     )
@@ -124,11 +114,11 @@ def test_one_persons_place_goes_to_the_waitlist_in_order(activity):
     activity.capacity = 2
     activity.save()
     household, members = family(children=2, carers=0)
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     first_waiting, first_members = family(children=1, carers=0)
     second_waiting, second_members = family(children=1, carers=0)
-    waiting = _sign_up(first_waiting, first_members, activity)
-    later = _sign_up(second_waiting, second_members, activity)
+    waiting = sign_up(activity, first_waiting, first_members).signup
+    later = sign_up(activity, second_waiting, second_members).signup
     assert waiting.status == later.status == "waitlisted"
     signup_remove_member(signup=signup, member=members[0], cancelled_by=household.user)
     waiting.refresh_from_db()
@@ -140,8 +130,8 @@ def test_one_date_of_a_per_session_activity(client, booking):
     activity = make_activity(booking=booking, signup_mode=Activity.SignupMode.SESSION)
     first, second = activity.sessions.order_by("starts_at")[:2]
     household, members = family(children=1, carers=0)
-    one = _sign_up(household, members, activity, session=first)
-    other = _sign_up(household, members, activity, session=second)
+    one = sign_up(activity, household, members, session=first).signup
+    other = sign_up(activity, household, members, session=second).signup
     client.force_login(household.user)
     page = client.get(reverse("activities:signup-cancel", args=[one.pk]))
     assert "Tuesday 13 October 2026" in page.content.decode()
@@ -153,7 +143,7 @@ def test_one_date_of_a_per_session_activity(client, booking):
 
 def test_only_the_family_removes_a_person(activity):
     household, members = family(children=2, carers=0)
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     other, _ = family()
     with pytest.raises(PermissionDenied):
         signup_remove_member(signup=signup, member=members[0], cancelled_by=other.user)
@@ -162,7 +152,7 @@ def test_only_the_family_removes_a_person(activity):
 
 def test_a_person_not_in_the_sign_up_is_refused(client, activity):
     household, members = family(children=2, carers=1)
-    signup = _sign_up(household, members[1:], activity)
+    signup = sign_up(activity, household, members[1:]).signup
     client.force_login(household.user)
     response = client.post(
         reverse("activities:signup-cancel", args=[signup.pk]),
@@ -179,7 +169,7 @@ def test_a_paid_place_for_several_loses_one_person_and_their_price(activity):
     activity.price_pence = 500
     activity.save()
     household, members = family(children=2, carers=0)
-    signup = _sign_up(household, members, activity)
+    signup = sign_up(activity, household, members).signup
     assert signup.amount_pence == 1000
     after = signup_remove_member(
         signup=signup, member=members[0], cancelled_by=household.user

@@ -14,12 +14,13 @@ from django.db import transaction
 
 from activities import tasks
 from activities.models import Activity, SignUp
-from activities.services import signup_cancel, signup_create
+from activities.services import signup_cancel
 from hub.errors import DomainError, NotFound, PermissionDenied, StateError
 from hub.models import AuditEntry
 from payments import gateway, signup_payments
 from payments.models import Payment, Refund
 from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import sign_up as sign
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
@@ -40,16 +41,6 @@ def booking(room, partner):
 def paid(booking):
     """£5 per child for the series, full refund up to 7 days before."""
     return make_activity(booking=booking, price_pence=500, refund_days_before=7)
-
-
-def sign(activity, household, members, session=None):
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        session=session,
-        created_by=household.user,
-    )
 
 
 def webhook_succeeded(payment: Payment) -> None:

@@ -29,31 +29,15 @@ def test_the_nightly_job_removes_finished_files_past_the_keep_period(report_file
         (str(report_files["old_running"].pk), None, "running"),
     }
     entries = AuditEntry.objects.filter(action="report_export.removed").order_by("pk")
+    kept = f"Kept for {background.KEEP_DAYS} days."
     assert [(str(e.object_id), e.actor, e.changes, e.reason) for e in entries] == [
-        (
-            str(report_files["old_done"].pk),
-            None,
-            {"status": ["done", None]},
-            f"Kept for {background.KEEP_DAYS} days.",
-        ),
-        (
-            str(report_files["old_failed"].pk),
-            None,
-            {"status": ["failed", None]},
-            f"Kept for {background.KEEP_DAYS} days.",
-        ),
-        (
-            str(report_files["old_queued"].pk),
-            None,
-            {"status": ["failed", None]},
-            f"Kept for {background.KEEP_DAYS} days.",
-        ),
-        (
-            str(report_files["old_running"].pk),
-            None,
-            {"status": ["failed", None]},
-            f"Kept for {background.KEEP_DAYS} days.",
-        ),
+        (str(report_files[name].pk), None, {"status": [status, None]}, kept)
+        for name, status in [
+            ("old_done", "done"),
+            ("old_failed", "failed"),
+            ("old_queued", "failed"),
+            ("old_running", "failed"),
+        ]
     ]
     assert tasks.report_exports_remove_old() == 0  # nothing left to do
 
@@ -63,14 +47,7 @@ def test_the_nightly_job_gives_up_a_file_stuck_for_over_half_an_hour(
 ):
     user = UserFactory()
     stuck = report_export(user, status=ReportExport.Status.QUEUED, days_old=1)
-    fresh = ReportExport.objects.create(
-        requested_by=user,
-        kind=ReportExport.Kind.IMPACT,
-        fmt=ReportExport.Format.CSV,
-        scope_key="all",
-        title="Impact report",
-        params={"term": "autumn", "by": "site"},
-    )
+    fresh = report_export(user, status=ReportExport.Status.QUEUED, days_old=0)
     assert background.exports_remove_old() == 0  # neither is past keeping
     stuck.refresh_from_db()
     fresh.refresh_from_db()
