@@ -15,11 +15,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from activities.models import SignUp
-from activities.services import signup_create, signup_remove_member
+from activities.services import signup_remove_member
 from hub.models import AuditEntry
 from payments import gateway, signup_payments
 from payments.models import Payment, Refund
-from tests.activities.factories import family, make_activity
+from tests.activities.factories import family, make_activity, sign_up
 from tests.payments.conftest import (  # noqa: F401 (fixtures)
     localstripe_url,
     stripe_keys,
@@ -35,15 +35,6 @@ Status = SignUp.Status
 def paid(booking):
     """£5 per child for the series, full refund up to 7 days before."""
     return make_activity(booking=booking, price_pence=500, refund_days_before=7)
-
-
-def _sign(activity, household, members):
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    ).signup
 
 
 def _pay_by_card(signup) -> Payment:
@@ -70,7 +61,7 @@ def _remove(signup, member):
 @pytest.mark.usefixtures("stripe_off")
 def test_the_amount_drops_by_one_childs_price(paid):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     assert (signup.status, signup.amount_pence) == (Status.CONFIRMED, 1000)
     after = _remove(signup, ada)
     assert (after.places, after.amount_pence) == (2, 500)
@@ -84,7 +75,7 @@ def test_the_amount_drops_by_one_childs_price(paid):
 @pytest.mark.usefixtures("stripe_off")
 def test_an_adult_leaving_changes_no_price(paid):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     after = _remove(signup, carer)
     assert (after.places, after.amount_pence) == (2, 1000)
     entry = AuditEntry.objects.get(action="signup.member_removed")
@@ -95,7 +86,7 @@ def test_an_adult_leaving_changes_no_price(paid):
 def test_a_family_price_stays_while_anyone_is_coming(booking):
     activity = make_activity(booking=booking, price_pence=800, price_basis="family")
     household, (carer, ada) = family(children=1)
-    signup = _sign(activity, household, [carer, ada])
+    signup = sign_up(activity, household, [carer, ada]).signup
     assert _remove(signup, ada).amount_pence == 800
 
 
@@ -103,7 +94,7 @@ def test_a_family_price_stays_while_anyone_is_coming(booking):
 def test_a_price_per_session_drops_by_that_childs_sessions(booking):
     activity = make_activity(booking=booking, price_pence=300, price_covers="session")
     household, (_, ada, ben) = family(children=2)
-    signup = _sign(activity, household, [ada, ben])
+    signup = sign_up(activity, household, [ada, ben]).signup
     assert signup.amount_pence == 2400  # 2 children x 4 sessions x £3
     assert _remove(signup, ben).amount_pence == 1200
 
@@ -113,7 +104,7 @@ def test_paid_by_card_in_time_the_childs_share_is_refunded_through_stripe(
     paid, mailoutbox, django_capture_on_commit_callbacks
 ):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     _pay_by_card(signup)
     signup.refresh_from_db()
     assert signup.status == Status.CONFIRMED
@@ -145,7 +136,7 @@ def test_too_late_for_the_policy_nothing_is_refunded(
     paid, time_machine, django_capture_on_commit_callbacks
 ):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     _pay_by_card(signup)
     time_machine.move_to(dt.datetime(2026, 10, 8, 12, 0, tzinfo=dt.UTC), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -159,7 +150,7 @@ def test_a_place_held_for_payment_is_then_paid_at_the_new_amount(
     paid, django_capture_on_commit_callbacks
 ):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     assert signup.status == Status.AWAITING_PAYMENT
     first = signup_payments.signup_pay_intent(signup=signup, actor=household.user)
     assert first.payment.amount_pence == 1000
@@ -181,7 +172,7 @@ def test_money_taken_on_the_day_is_handed_back_in_time(
     paid, partner_user, django_capture_on_commit_callbacks
 ):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     signup_payments.signup_record_payment(
         signup=signup, amount_pence=1000, method="cash", actor=partner_user
     )
@@ -195,7 +186,7 @@ def test_money_taken_on_the_day_is_handed_back_in_time(
 @pytest.mark.usefixtures("stripe_off")
 def test_a_part_payment_is_refunded_only_beyond_the_new_amount(paid, partner_user):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     signup_payments.signup_record_payment(
         signup=signup, amount_pence=700, method="cash", actor=partner_user
     )
@@ -209,7 +200,7 @@ def test_removing_the_last_child_after_another_cancels_and_refunds_the_rest(
     paid, django_capture_on_commit_callbacks
 ):
     household, (_, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [ada, ben])
+    signup = sign_up(paid, household, [ada, ben]).signup
     _pay_by_card(signup)
     with django_capture_on_commit_callbacks(execute=True):
         _remove(signup, ada)
@@ -221,7 +212,7 @@ def test_removing_the_last_child_after_another_cancels_and_refunds_the_rest(
 @pytest.mark.usefixtures("stripe_off")
 def test_the_page_says_the_new_price(client, paid):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     client.force_login(household.user)
     response = client.post(
         reverse("activities:signup-cancel", args=[signup.pk]), {"who": str(ada.pk)}
