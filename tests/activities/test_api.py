@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from activities.models import Activity, Household, SignUp
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import approved_booking, family, make_activity, sign_up
 from tests.factories import RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -355,7 +355,7 @@ def test_own_signups_query_count_is_constant(
 def test_referral_and_partner_signup_lists_query_counts(
     n, activity, link_worker, partner_user, django_assert_max_num_queries
 ):
-    from activities.services import referral_create, signup_create
+    from activities.services import referral_create
 
     for _ in range(n):
         household, members = family(children=1)
@@ -364,12 +364,7 @@ def test_referral_and_partner_signup_lists_query_counts(
             household_reference=household.reference,
             activity=activity,
         )
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members[:1],
-            created_by=household.user,
-        )
+        sign_up(activity, household, members[:1])
     with django_assert_max_num_queries(6):
         assert api(link_worker).get(url("referrals")).json()["count"] == n
     with django_assert_max_num_queries(8):
