@@ -282,3 +282,31 @@ def test_an_uploaded_file_with_a_control_character_is_refused_at_preview(
     assert b"Line 2: has a control character" in page.content
     assert "confirm_form" not in page.context
     assert not Term.objects.filter(site=site).exists()
+
+
+@pytest.mark.parametrize(
+    "day", ["0001-01-01", "9999-12-31", "1899-12-31", "2100-01-01"]
+)
+@pytest.mark.parametrize(
+    "page",
+    ["week/", "sheet/", "calendar/", "calendar/?view=month&", "calendar/?view=day&"],
+)
+def test_a_calendar_page_for_a_day_out_of_range_shows_today_not_a_500(
+    client, manager, site, page, day
+):
+    """The browser's date picker (hub.widgets.NativeDateInput) was not bounded
+    as typed dates are, so stepping a week or a month either side of
+    0001-01-01 or 9999-12-31 overflowed."""
+    client.force_login(manager)
+    sep = "&" if "?" in page else "?"
+    response = client.get(f"/bookings/sites/{site.pk}/{page}{sep}day={day}")
+    assert response.status_code == 200
+    context = response.context
+    shown = (
+        context["period"].first
+        if "period" in context
+        else context["days"][0]
+        if "days" in context
+        else context["day"]
+    )
+    assert 2000 < shown.year < 2099  # today's, as for no day at all
