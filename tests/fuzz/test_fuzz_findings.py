@@ -310,3 +310,26 @@ def test_a_calendar_page_for_a_day_out_of_range_shows_today_not_a_500(
         else context["day"]
     )
     assert 2000 < shown.year < 2099  # today's, as for no day at all
+
+
+@pytest.mark.parametrize("part", ["day", "month"])
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "9" * 30])
+def test_a_date_typed_with_an_enormous_day_or_month_is_not_a_real_date(
+    client, part, number
+):
+    """dt.date() raises OverflowError, not ValueError, past a C long: a 500
+    on every page with a date (found on a family's member page)."""
+    household, [_, member] = family()  # the child has a date of birth
+    client.force_login(household.user)
+    typed = {"day": "27", "month": "3", "year": "2015", part: number}
+    response = client.post(
+        f"/activities/household/members/{member.pk}/",
+        {
+            "first_name": member.first_name,
+            **{f"date_of_birth_{key}": value for key, value in typed.items()},
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_of_birth"] == [
+        "Date of birth must be a real date"
+    ]
