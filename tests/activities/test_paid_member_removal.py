@@ -11,17 +11,17 @@ Time is frozen on 1 October 2026; the sessions are Tuesdays 18:00 from
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from activities.models import SignUp
 from activities.services import signup_remove_member
 from hub.models import AuditEntry
 from payments import gateway, signup_payments
-from payments.models import Payment, Refund
+from payments.models import Refund
 from tests.activities.factories import family, make_activity, sign_up
 from tests.payments.conftest import (  # noqa: F401 (fixtures)
     localstripe_url,
+    pay_by_card,
     stripe_keys,
     stripe_off,
     stripe_on,
@@ -35,21 +35,6 @@ Status = SignUp.Status
 def paid(booking):
     """£5 per child for the series, full refund up to 7 days before."""
     return make_activity(booking=booking, price_pence=500, refund_days_before=7)
-
-
-def _pay_by_card(signup) -> Payment:
-    checkout = signup_payments.signup_pay_intent(
-        signup=signup, actor=signup.household.user
-    )
-    gateway.confirm_intent_for_tests(checkout.payment.stripe_payment_intent_id)
-    with transaction.atomic():  # what payments/webhooks.py does
-        payment = Payment.objects.select_for_update().get(pk=checkout.payment.pk)
-        payment.status = Payment.Status.SUCCEEDED
-        payment.save(update_fields=["status"])
-        signup_payments.intent_succeeded(
-            payment, {"id": payment.stripe_payment_intent_id}
-        )
-    return checkout.payment
 
 
 def _remove(signup, member):
@@ -105,7 +90,7 @@ def test_paid_by_card_in_time_the_childs_share_is_refunded_through_stripe(
 ):
     household, (carer, ada, ben) = family(children=2)
     signup = sign_up(paid, household, [carer, ada, ben]).signup
-    _pay_by_card(signup)
+    pay_by_card(signup)
     signup.refresh_from_db()
     assert signup.status == Status.CONFIRMED
     mailoutbox.clear()
@@ -137,7 +122,7 @@ def test_too_late_for_the_policy_nothing_is_refunded(
 ):
     household, (carer, ada, ben) = family(children=2)
     signup = sign_up(paid, household, [carer, ada, ben]).signup
-    _pay_by_card(signup)
+    pay_by_card(signup)
     time_machine.move_to(dt.datetime(2026, 10, 8, 12, 0, tzinfo=dt.UTC), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         after = _remove(signup, ada)
@@ -160,7 +145,7 @@ def test_a_place_held_for_payment_is_then_paid_at_the_new_amount(
     assert signup.amount_pence == 500
     intent = gateway.retrieve_intent(first.payment.stripe_payment_intent_id)
     assert intent.status == "canceled"
-    payment = _pay_by_card(signup)
+    payment = pay_by_card(signup)
     assert payment.amount_pence == 500
     signup.refresh_from_db()
     assert signup.status == Status.CONFIRMED
@@ -201,7 +186,7 @@ def test_removing_the_last_child_after_another_cancels_and_refunds_the_rest(
 ):
     household, (_, ada, ben) = family(children=2)
     signup = sign_up(paid, household, [ada, ben]).signup
-    _pay_by_card(signup)
+    pay_by_card(signup)
     with django_capture_on_commit_callbacks(execute=True):
         _remove(signup, ada)
         after = _remove(SignUp.objects.get(pk=signup.pk), ben)
