@@ -323,12 +323,7 @@ def test_public_list_query_count_is_constant(
 ):
     _many_activities(n, room, partner)
     for activity in Activity.objects.all():
-        household, members = family(children=1)
-        api(household.user).post(
-            url("signups"),
-            {"activity_id": activity.pk, "member_ids": [m.pk for m in members]},
-            format="json",
-        )
+        sign_up(activity, *family(children=1))
     with django_assert_max_num_queries(4):
         assert api().get(url("list")).json()["count"] == n
 
@@ -339,14 +334,11 @@ def test_own_signups_query_count_is_constant(
 ):
     _many_activities(n, room, partner)
     household, members = family(children=1)
-    client = api(household.user)
     for activity in Activity.objects.all():
         Activity.objects.filter(pk=activity.pk).update(capacity=1)
-        client.post(
-            url("signups"),
-            {"activity_id": activity.pk, "member_ids": [members[1].pk]},
-            format="json",
-        )
+        activity.refresh_from_db()
+        sign_up(activity, household, members[1:2])
+    client = api(household.user)
     with django_assert_max_num_queries(6):
         assert client.get(url("signups")).json()["count"] == n
 
@@ -394,12 +386,8 @@ def test_more_places_promote_the_waitlist_and_others_cannot_edit(
     activity = make_activity(booking=booking, capacity=1)
     first, first_members = family(children=0)
     second, second_members = family(children=0)
-    for household, members in ((first, first_members), (second, second_members)):
-        api(household.user).post(
-            url("signups"),
-            {"activity_id": activity.pk, "member_ids": [members[0].pk]},
-            format="json",
-        )
+    sign_up(activity, first, first_members)
+    sign_up(activity, second, second_members)
     denied = api(other_partner_user).patch(
         url("detail", activity.pk), {"capacity": 5}, format="json"
     )
