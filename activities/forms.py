@@ -237,9 +237,15 @@ class ActivityForm(HubModelForm):
             "free_for_eligible": "Free places for families whose free school "
             "meals are confirmed",
             "refund_days_before": "Full refund if cancelled at least this many "
-            "days before (leave empty for no refunds)",
+            "days before",
+            "eligibility": "Who can join",
+            "signup_mode": "Families sign up for",
+            "accessibility_info": "Accessibility",
         }
         help_texts = {
+            "capacity": "Each person who comes, adult or child, takes one place.",
+            "free_for_eligible": "",
+            "refund_days_before": "Leave empty for no refunds.",
             "signup_opens_at": "The school's local time. Leave empty to let "
             "families sign up as soon as the activity is published.",
             "signup_closes_at": "The school's local time. Leave empty to keep "

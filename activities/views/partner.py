@@ -25,7 +25,10 @@ def activity_mine(request):
         "activities/activity_mine.html",
         {
             "activities": activities,
-            "bookings": selectors.bookings_for_publishing(user=request.user),
+            # Only bookings with a date still to come: an activity needs one.
+            "bookings": selectors.bookings_for_publishing(user=request.user)
+            .filter(slots__is_active=True, slots__starts_at__gt=timezone.now())
+            .distinct(),
         },
     )
 
@@ -42,10 +45,20 @@ def _slot_choices(booking) -> list[tuple[str, str]]:
 @login_required
 def activity_create(request, booking_id: int):
     booking = selectors.booking_for_publishing(booking_id=booking_id, user=request.user)
+    slot_choices = _slot_choices(booking)
+    if not slot_choices:
+        # Say so before the form is filled in, not after it is sent.
+        status = 409 if request.method == "POST" else 200
+        return render(
+            request,
+            "activities/activity_form.html",
+            {"booking": booking},
+            status=status,
+        )
     with timezone.override(booking.room.site.zoneinfo):  # datetimes typed are local
         form = ActivityForm(
             request.POST or None,
-            slot_choices=_slot_choices(booking),
+            slot_choices=slot_choices,
             initial={"capacity": min(booking.room.capacity, 20)},
         )
         done = submit(
