@@ -11,6 +11,7 @@ and year), so importing the same file twice changes nothing.
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import asdict, dataclass
 
 from dateutil.rrule import rrulestr
@@ -98,8 +99,6 @@ def parse_file(data: bytes, filename: str = "") -> list[DateRow]:
         )
     is_ics = filename.lower().endswith(".ics") or text.lstrip().startswith("BEGIN:")
     rows = _parse_ics(text) if is_ics else _parse_csv(text)
-    if len(rows) > MAX_ROWS:
-        _fail("The file", f"has more than {MAX_ROWS} dates. Split it into two files")
     _check_together(rows)
     return rows
 
@@ -108,7 +107,41 @@ def _fail(where: str, message: str):
     raise ImportProblems([{"where": where, "message": message}])
 
 
+def _too_many(count: int) -> None:
+    """Stop reading at the first entry past MAX_ROWS: a 5 MB file holds
+    hundreds of thousands of lines, and repeats multiply them."""
+    if count > MAX_ROWS:
+        _fail("The file", f"has more than {MAX_ROWS} dates. Split it into two files")
+
+
+# icalendar reads about 20,000 components, or a line of 100,000 parameters, a
+# second: bound both before it reads a file (a 5 MB file took 30 s or more).
+MAX_COMPONENTS = 4 * MAX_ROWS  # an event, its alarm, the time zones
+MAX_NAME_AND_PARAMETERS = 1000  # characters before a line's first ":"
+
+
+def _check_ics_size(text: str) -> None:
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)  # RFC 5545 3.1
+    components = len(re.findall(r"^BEGIN:", unfolded, re.IGNORECASE | re.MULTILINE))
+    if components > MAX_COMPONENTS:
+        _fail(
+            "The file",
+            f"has more than {MAX_COMPONENTS} parts (BEGIN: lines). A file of "
+            f"at most {MAX_ROWS} dates has fewer: split it into two files",
+        )
+    long = re.search(
+        rf"^[^:\r\n]{{{MAX_NAME_AND_PARAMETERS + 1}}}", unfolded, re.MULTILINE
+    )
+    if long:
+        _fail(
+            "The file",
+            f"has a line whose name and parameters ('{long.group()[:20]}...') run "
+            f"past {MAX_NAME_AND_PARAMETERS} characters. Export the calendar again",
+        )
+
+
 def _parse_ics(text: str) -> list[DateRow]:
+    _check_ics_size(text)
     try:
         cal = Calendar.from_ical(text)
     except ValueError as exc:
@@ -130,6 +163,7 @@ def _parse_ics(text: str) -> list[DateRow]:
             problems.append({"where": where, "message": str(exc)})
         except OverflowError:  # a day before year 1 or after 9999
             problems.append({"where": where, "message": OUT_OF_YEARS})
+        _too_many(len(rows) + len(problems))
     if not rows and not problems:
         _fail("The file", "has no events. Export the calendar with its events")
     if problems:
@@ -290,6 +324,7 @@ def _read_csv(reader: csv.DictReader) -> list[DateRow]:
             rows.append(_csv_row(number, record, columns, uid_column))
         except ValueError as exc:
             problems.append({"where": f"Line {number}", "message": str(exc)})
+        _too_many(len(rows) + len(problems))
     if problems:
         raise ImportProblems(problems)
     if not rows:

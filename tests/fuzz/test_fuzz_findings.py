@@ -1,6 +1,7 @@
 """Bugs the fuzzer (test_api_fuzz.py) found, pinned by plain tests."""
 
 import json
+import time
 
 import jsonschema
 import pytest
@@ -11,6 +12,8 @@ from drf_spectacular.plumbing import OpenApiGeneratorExtension
 from jsonschema import FormatChecker
 from rest_framework.test import APIClient
 
+from calendars import importing
+from calendars.importing import ImportProblems, import_preview
 from hub.api_parsers import API_MAX_BODY_BYTES
 from hub.api_schema import load_extensions
 from hub.input_limits import TIME_PATTERN
@@ -333,3 +336,59 @@ def test_a_date_typed_with_an_enormous_day_or_month_is_not_a_real_date(
     assert response.context["form"].errors["date_of_birth"] == [
         "Date of birth must be a real date"
     ]
+
+
+def _preview(manager, site, text: str, filename: str):
+    with pytest.raises(ImportProblems) as refused:
+        import_preview(actor=manager, site=site, data=text.encode(), filename=filename)
+    return [problem["message"] for problem in refused.value.details]
+
+
+def test_a_spreadsheet_of_a_thousand_bad_lines_stops_at_the_limit(manager, site):
+    """170,000 lines fit in 5 MB: each was read and listed as a problem."""
+    text = "kind,name,starts_on,ends_on\n" + "party,a,2027-01-01,2027-01-02\n" * 5000
+    messages = _preview(manager, site, text, "dates.csv")
+    assert messages == ["The file: has more than 1000 dates. Split it into two files."]
+
+
+def test_a_calendar_of_repeats_stops_at_the_limit_not_after_every_repeat(manager, site):
+    """2,000 events repeating 1,000 times each: two million dates worked out
+    (76 s on the live server) before the count was checked."""
+    event = (
+        "BEGIN:VEVENT\r\nSUMMARY:Autumn term\r\nDTSTART;VALUE=DATE:20270104\r\n"
+        "RRULE:FREQ=DAILY;COUNT=1000\r\nEND:VEVENT\r\n"
+    )
+    text = "BEGIN:VCALENDAR\r\n" + event * 2000 + "END:VCALENDAR\r\n"
+    started = time.process_time()
+    messages = _preview(manager, site, text, "dates.ics")
+    assert time.process_time() - started < 5
+    assert messages == ["The file: has more than 1000 dates. Split it into two files."]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (  # 70,000 events in 5 MB: icalendar alone took 32 s
+            "BEGIN:VCALENDAR\r\n"
+            + "BEGIN:VEVENT\r\nSUMMARY:Term\r\nDTSTART;VALUE=DATE:20270104\r\n"
+            "END:VEVENT\r\n" * 5000 + "END:VCALENDAR\r\n",
+            "has more than 4000 parts (BEGIN: lines)",
+        ),
+        (  # one line of 100,000 parameters, folded: icalendar took 30 s a million
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY"
+            + ";X=1\r\n " * 100_000
+            + ":Term\r\nDTSTART;VALUE=DATE:20270104\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "run past 1000 characters",
+        ),
+    ],
+    ids=["components", "parameters"],
+)
+def test_a_calendar_too_big_to_read_quickly_is_refused_before_reading(
+    manager, site, monkeypatch, text, says
+):
+    def never(*args, **kwargs):
+        raise AssertionError("icalendar read the file")
+
+    monkeypatch.setattr(importing.Calendar, "from_ical", never)
+    [message] = _preview(manager, site, text, "dates.ics")
+    assert message.startswith("The file: ") and says in message
