@@ -104,10 +104,14 @@ def activity_manage(request, activity_id: int):
     sessions = selectors.activity_sessions(activity=activity)
     for session in sessions:
         session.places_left = selectors.places_for(activity, session).free_general
+    # Tonight's register first on a phone: dates still to come (or running
+    # now) lead; finished ones fold away, the latest first.
+    now = timezone.now()
     context = {
         "activity": activity,
         "zone": activity.booking.room.site.zoneinfo,
-        "sessions": sessions,
+        "sessions": [s for s in sessions if s.ends_at > now],
+        "past_sessions": [s for s in reversed(sessions) if s.ends_at <= now],
         "signups": signups,
         "places_left": selectors.places_left(activity),
         "reason_form": ReasonForm(),
