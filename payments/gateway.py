@@ -226,7 +226,8 @@ def create_refund(
 def construct_event(payload: bytes, signature_header: str) -> dict:
     """The verified event as a dict. Raises BadWebhook for a missing or wrong
     signature, a timestamp older than WEBHOOK_TOLERANCE_SECONDS, or a body that
-    is not a JSON event object."""
+    is not a JSON event object we can store (too deeply nested, or holding a
+    NUL, which PostgreSQL refuses)."""
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise BadWebhook("Webhooks are not set up (no STRIPE_WEBHOOK_SECRET).")
@@ -246,6 +247,10 @@ def construct_event(payload: bytes, signature_header: str) -> dict:
         event = json.loads(text)
     except ValueError as exc:
         raise BadWebhook("The body is not JSON.") from exc
+    except RecursionError:  # valid JSON nested past Python's stack
+        raise BadWebhook("The body's JSON is nested too deeply.") from None
+    if "\x00" in text or "\\u0000" in text:  # PostgreSQL cannot store it
+        raise BadWebhook("The body holds a NUL character.")
     if (
         not isinstance(event, dict)
         or not isinstance(event.get("id"), str)

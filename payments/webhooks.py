@@ -101,9 +101,12 @@ def _apply(event_type: str, obj: dict) -> str | None:
 
 
 def _charge_refunded(charge: dict) -> str | None:
-    refunds = (charge.get("refunds") or {}).get("data") or []
+    listed = charge.get("refunds")
+    refunds = (listed.get("data") if isinstance(listed, dict) else None) or []
     outcomes = []
-    for refund in refunds:
+    for refund in refunds if isinstance(refunds, list) else []:
+        if not isinstance(refund, dict):
+            continue
         refund = {"payment_intent": charge.get("payment_intent"), **refund}
         outcome = services.refund_seen(refund)
         if outcome is None:

@@ -18,9 +18,13 @@ from hub.api_parsers import API_MAX_BODY_BYTES
 from hub.api_schema import load_extensions
 from hub.input_limits import TIME_PATTERN
 from hub.models import Term
+from payments.models import StripeEvent
 from tests.activities.factories import approved_booking, family, make_activity
 from tests.api.openapi import assert_matches_schema, to_json_schema
 from tests.fuzz import live_hooks
+from tests.payments.conftest import WEBHOOK_SECRET, WEBHOOK_URL
+from tests.payments.conftest import event as webhook_event
+from tests.payments.conftest import sign as sign_webhook
 
 pytestmark = pytest.mark.django_db
 
@@ -392,3 +396,50 @@ def test_a_calendar_too_big_to_read_quickly_is_refused_before_reading(
     monkeypatch.setattr(importing.Calendar, "from_ical", never)
     [message] = _preview(manager, site, text, "dates.ics")
     assert message.startswith("The file: ") and says in message
+
+
+# Stripe's webhook, signed (only Stripe holds the secret): a body Python or
+# PostgreSQL cannot take was a 500, which Stripe retries for three days.
+
+SIGNED_BUT_UNREADABLE = {
+    "nested 100,000 deep (RecursionError)": b"[" * 100_000 + b"]" * 100_000,
+    "a NUL in a string (jsonb refuses it)": json.dumps(
+        webhook_event("payment_intent.succeeded", {"id": "pi_1", "note": "a\x00b"})
+    ).encode(),
+    "a NUL in the event id": json.dumps(
+        webhook_event("x.y", {}, event_id="evt_\x00")
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("case", SIGNED_BUT_UNREADABLE)
+def test_a_signed_webhook_body_we_cannot_store_is_a_400_storing_nothing(
+    client, settings, case
+):
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    body = SIGNED_BUT_UNREADABLE[case]
+    response = client.post(
+        WEBHOOK_URL,
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign_webhook(body),
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_webhook"
+    assert not StripeEvent.objects.exists()
+
+
+def test_a_charge_whose_refunds_are_not_a_list_is_stored_with_none_applied(
+    client, settings
+):
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    charge = {"id": "ch_1", "payment_intent": "pi_1", "refunds": "x"}
+    body = json.dumps(webhook_event("charge.refunded", charge)).encode()
+    response = client.post(
+        WEBHOOK_URL,
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign_webhook(body),
+    )
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "no refunds listed"
