@@ -89,21 +89,26 @@ class DocumentWarning:
 
     @property
     def message(self) -> str:
+        """For the school's staff, who cannot upload it themselves."""
         doc = self.document
         when = f"{doc.expires_on:%-d %B %Y}"
         verb = "expired on" if self.expired else "expires on"
-        return f"{doc.get_kind_display()} {verb} {when}: upload the new one."
+        noun = RENEWAL_NOUN.get(doc.kind, "document")
+        return (
+            f"{doc.get_kind_display()} {verb} {when}: "
+            f"the organisation needs to upload the new {noun}."
+        )
 
     @property
     def own_message(self) -> str:
-        """Addressed to the partner, on their own page."""
+        """Addressed to the partner, on their own pages."""
         doc = self.document
         verb = "expired on" if self.expired else "expires on"
         noun = RENEWAL_NOUN.get(doc.kind, "document")
-        return (
-            f"Your {doc.get_kind_display().lower()} {verb} {doc.expires_on:%-d %B %Y}: "
-            f"upload the new {noun}."
-        )
+        kind = doc.get_kind_display()
+        if not kind[:2].isupper():  # "DBS confirmation" keeps its capitals
+            kind = kind[0].lower() + kind[1:]
+        return f"Your {kind} {verb} {doc.expires_on:%-d %B %Y}: upload the new {noun}."
 
 
 def document_warnings(

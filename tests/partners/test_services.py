@@ -245,7 +245,7 @@ def test_warnings_cover_expiring_and_expired_but_not_renewed_documents(db):
     ]
     assert (
         "expires on" in warnings[1].message
-        and "upload the new one" in warnings[1].message
+        and "the organisation needs to upload the new" in warnings[1].message
     )
 
 

@@ -222,3 +222,25 @@ def test_a_family_with_a_held_place_is_sent_to_pay_for_it(client, settings):
     html = _sections(client, household.user)
     assert "held for you until 09:15" in html
     assert f'href="/payments/checkout/{held.pk}/"' in html
+
+
+def test_document_warnings_speak_to_whoever_reads_them(
+    client, manager, room, partner, partner_user
+):
+    """The school's manager cannot upload a partner's document, so is not told
+    to; the partner is told to, with DBS kept in capitals."""
+    approved_booking(room=room, partner=partner)  # the manager's school's partner
+    ComplianceDocumentFactory(
+        partner=partner, expires_on=dt.date(2026, 10, 20), kind="dbs"
+    )
+    managers = _sections(client, manager)
+    assert (
+        "DBS confirmation expires on 20 October 2026: "
+        "the organisation needs to upload the new confirmation." in managers
+    )
+    assert "upload the new one" not in managers
+    partners = _sections(client, partner_user)
+    assert (
+        "Your DBS confirmation expires on 20 October 2026: "
+        "upload the new confirmation." in partners
+    )
