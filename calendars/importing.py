@@ -20,6 +20,7 @@ from icalendar import Calendar
 
 from hub.audit import audit_record, diff, snapshot
 from hub.errors import DomainError
+from hub.input_limits import clean_text
 from hub.models import Closure, Holiday, Site, Term
 from hub.rules import require_perm
 from hub.services import term_assert_no_overlap
@@ -114,12 +115,21 @@ def _parse_ics(text: str) -> list[DateRow]:
         _fail("The file", f"is not a calendar file we can read ({exc})")
     rows, problems = [], []
     for number, event in enumerate(cal.walk("VEVENT"), start=1):
-        name = str(event.get("SUMMARY", "")).strip()
+        summary = event.get("SUMMARY", "")
+        twice = isinstance(summary, list)
+        name = str(summary[0] if twice else summary).strip()
         where = f"Event {number}" + (f" ({name[:40]})" if name else "")
+        if twice:
+            problems.append(
+                {"where": where, "message": _more_than_one("SUMMARY", "name")}
+            )
+            continue
         try:
             rows += _ics_rows(event, name)
         except ValueError as exc:
             problems.append({"where": where, "message": str(exc)})
+        except OverflowError:  # a day before year 1 or after 9999
+            problems.append({"where": where, "message": OUT_OF_YEARS})
     if not rows and not problems:
         _fail("The file", "has no events. Export the calendar with its events")
     if problems:
@@ -132,7 +142,9 @@ def _ics_rows(event, name: str) -> list[DateRow]:
         raise ValueError("has no name (SUMMARY). Give the event a name")
     if "DTSTART" not in event:
         raise ValueError("has no start (DTSTART). Give it a first day")
-    start = event.decoded("DTSTART")
+    start = _decoded(
+        event, "DTSTART", dt.date, "a day, like DTSTART;VALUE=DATE:20270104"
+    )
     if isinstance(start, dt.datetime):
         if start.tzinfo is None:
             raise ValueError(
@@ -163,14 +175,13 @@ def _ics_rows(event, name: str) -> list[DateRow]:
 def _ics_end(event, start: dt.date) -> dt.date:
     """The last day (inclusive): DTEND is the day after (RFC 5545 3.6.1)."""
     if "DTEND" in event:
-        end = event.decoded("DTEND")
+        end = _decoded(event, "DTEND", dt.date, "a day, like DTEND;VALUE=DATE:20270105")
         if isinstance(end, dt.datetime):
             raise ValueError("ends at a time of day. Make it an all-day event")
         return max(start, end - dt.timedelta(days=1))
     if "DURATION" in event:
-        return start + max(
-            event.decoded("DURATION") - dt.timedelta(days=1), dt.timedelta()
-        )
+        duration = _decoded(event, "DURATION", dt.timedelta, "days, like P5D")
+        return start + max(duration - dt.timedelta(days=1), dt.timedelta())
     return start
 
 
@@ -179,7 +190,7 @@ def _ics_kind(event, name: str) -> str:
     words = []
     for item in categories if isinstance(categories, list) else [categories]:
         if item is not None:
-            words += [str(c).casefold() for c in item.cats]
+            words += [str(c).casefold() for c in getattr(item, "cats", [item])]
     for word in words:
         if word in MODELS:
             return word
@@ -197,7 +208,7 @@ def _ics_starts(event, start: dt.date) -> list[dt.date]:
     """The first days of a repeating event (bounded), or just its start."""
     if "RRULE" not in event:
         return [start]
-    rule = event["RRULE"]
+    rule = _decoded(event, "RRULE", dict, "a rule, like FREQ=YEARLY;COUNT=3")
     if not rule.get("UNTIL") and not rule.get("COUNT"):
         raise ValueError(
             "repeats for ever (its RRULE has no UNTIL or COUNT). Give the "
@@ -214,8 +225,48 @@ def _ics_starts(event, start: dt.date) -> list[dt.date]:
     return days
 
 
+def _decoded(event, name: str, kind: type, example: str):
+    """The event's one `name` property as a `kind`, or ValueError saying what
+    to fix: icalendar keeps a value it cannot read as text (or fails on it in
+    its own ways), and a property given twice as a list."""
+    value = event[name]
+    if isinstance(value, list):
+        raise ValueError(_more_than_one(name, "value"))
+    try:
+        decoded = event.decoded(name)
+    except Exception:  # noqa: BLE001 - any failure reading one property
+        decoded = None
+    if not isinstance(decoded, kind):
+        raw = value if isinstance(value, str) else value.to_ical()  # as written
+        text = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+        raise ValueError(
+            f"has {name} '{text[:20]}', which cannot be read. Write it as {example}"
+        )
+    return decoded
+
+
+def _more_than_one(name: str, what: str) -> str:
+    return f"has more than one {name}. Give the event one {what}"
+
+
+OUT_OF_YEARS = "is not between 2000 and 2099. Check the year"
+
+
 def _parse_csv(text: str) -> list[DateRow]:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_csv(reader)
+    except csv.Error as exc:  # e.g. a value over csv.field_size_limit()
+        message = (
+            f"has a value longer than {csv.field_size_limit():,} characters. "
+            "Check it is the file of your dates"
+            if "field limit" in str(exc)
+            else f"cannot be read as CSV ({exc}). Save it again as CSV"
+        )
+        _fail(f"Line {reader.line_num + 1}", message)  # where its record starts
+
+
+def _read_csv(reader: csv.DictReader) -> list[DateRow]:
     header = {(h or "").strip().casefold(): h for h in reader.fieldnames or []}
     columns, missing = {}, []
     for key, names in CSV_COLUMNS.items():
@@ -291,13 +342,27 @@ def _row(where, kind, name, starts_on, ends_on, uid) -> DateRow:
         raise ValueError("has no name. Give each date a name")
     if len(name) > MAX_NAME:
         raise ValueError(f"has a name longer than {MAX_NAME} characters. Shorten it")
+    name = _one_line(name, "its name")
+    uid = _one_line(uid, "its id")
     if ends_on < starts_on:
         raise ValueError(
             "ends before it starts. Make the last day the same as or after the first"
         )
-    if not dt.date(2000, 1, 1) <= starts_on <= dt.date(2099, 12, 31):
-        raise ValueError("is not between 2000 and 2099. Check the year")
+    if not dt.date(2000, 1, 1) <= starts_on <= ends_on <= dt.date(2099, 12, 31):
+        raise ValueError(OUT_OF_YEARS)
     return DateRow(where, kind, name, starts_on, ends_on, uid[:255])
+
+
+def _one_line(text: str, what: str) -> str:
+    """`text` in NFC, or ValueError for a control character (a NUL cannot
+    be stored on PostgreSQL), as every form and the API refuse them."""
+    try:
+        return clean_text(text, multiline=False, label=what)
+    except ValueError:
+        raise ValueError(
+            f"has a control character in {what} (such as a tab or a line "
+            "break). Remove it"
+        ) from None
 
 
 def _check_together(rows: list[DateRow]) -> None:

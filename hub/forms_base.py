@@ -125,10 +125,11 @@ class PlainMessagesMixin:
 
 def _prepare_field(field, name: str) -> None:
     label = str(field.label or pretty_name(name))
-    if isinstance(field, forms.DateField) and not isinstance(
-        field.widget, NativeDateInput | forms.HiddenInput
-    ):
-        _use_date_parts(field, name, label)
+    if isinstance(field, forms.DateField):
+        if isinstance(field.widget, NativeDateInput | forms.HiddenInput):
+            _bound_years(field, label)  # a typed or crafted 0001-01-01 too
+        else:
+            _use_date_parts(field, name, label)
     if (
         isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
         and getattr(field.widget, "input_type", "") == "radio"
@@ -299,6 +300,21 @@ def _use_date_parts(field, name: str, label: str) -> None:
         value = to_python(value)
         if value is not None:
             check_date_bounds(value, label=label, past=birthday)
+        return value
+
+    field.to_python = clean
+
+
+def _bound_years(field, label: str) -> None:
+    """A date kept as one ISO value (the browser's picker, a hidden field) is
+    bounded as a typed one is: the pages that step a week or month either side
+    of it overflowed past 9999 and before year 1 (a 500)."""
+    to_python = field.to_python
+
+    def clean(value):
+        value = to_python(value)
+        if value is not None:
+            check_date_bounds(value, label=label)
         return value
 
     field.to_python = clean

@@ -157,7 +157,7 @@ def parse_date_parts(parts, *, label: str, past: bool = False) -> dt.date | None
         )
     try:
         value = dt.date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # 31 2, or a day past a C long
         raise ValidationError(f"{name} must be a real date", code="invalid") from None
     check_date_bounds(value, label=label, past=past)
     return value

@@ -20,6 +20,7 @@ from activities.forms_family import DateCancelForm
 from activities.models import Session, SignUp
 from activities.services.signup_dates import PLACE_STATUSES
 from bookings.pricing import format_pence
+from hub.errors import NotFound
 from hub.views_base import act, submit
 
 
@@ -159,8 +160,32 @@ def signup_detail(request, signup_id: int):
             "cancelled_ids": _cancelled_ids(signup),
             "dates_changeable": _dates_changeable(signup),
             "now": timezone.now(),
+            "free_now": _free_now(signup, request.user),
         },
     )
+
+
+def _free_now(signup, user) -> int:
+    """Places free now on a waitlisted sign-up's series or date: more than
+    none means there was room, just not for everyone in it, so the page does
+    not call the activity full."""
+    if signup.status != SignUp.Status.WAITLISTED:
+        return 0
+    try:
+        activity = selectors.activity_get(activity_id=signup.activity_id, user=user)
+    except NotFound:
+        return 0
+    if signup.session_id is None:
+        return selectors.places_for(activity).free_general
+    session = next(
+        (
+            s
+            for s in selectors.activity_sessions(activity=activity)
+            if s.pk == signup.session_id
+        ),
+        None,
+    )
+    return selectors.places_for(activity, session).free_general if session else 0
 
 
 def _cancelled_ids(signup) -> set[int]:

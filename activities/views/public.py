@@ -21,6 +21,7 @@ def activity_list(request):
     activities = list(selectors.activity_list_public(filters=filters)[:100])
     for activity in activities:
         activity.places_left = selectors.places_left(activity)
+        activity.price_text = pricing.describe(activity)
     return render(
         request,
         "activities/activity_list.html",
@@ -62,6 +63,7 @@ def _detail_context(request, activity, sessions, form=None) -> dict:
         "household": household,
         "form": form,
         "needs_referral": _needs_referral(activity, household),
+        "now": timezone.now(),
     }
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from activities.models import Activity, Household, SignUp
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import approved_booking, family, make_activity, sign_up
 from tests.factories import RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -323,12 +323,7 @@ def test_public_list_query_count_is_constant(
 ):
     _many_activities(n, room, partner)
     for activity in Activity.objects.all():
-        household, members = family(children=1)
-        api(household.user).post(
-            url("signups"),
-            {"activity_id": activity.pk, "member_ids": [m.pk for m in members]},
-            format="json",
-        )
+        sign_up(activity, *family(children=1))
     with django_assert_max_num_queries(4):
         assert api().get(url("list")).json()["count"] == n
 
@@ -339,14 +334,11 @@ def test_own_signups_query_count_is_constant(
 ):
     _many_activities(n, room, partner)
     household, members = family(children=1)
-    client = api(household.user)
     for activity in Activity.objects.all():
         Activity.objects.filter(pk=activity.pk).update(capacity=1)
-        client.post(
-            url("signups"),
-            {"activity_id": activity.pk, "member_ids": [members[1].pk]},
-            format="json",
-        )
+        activity.refresh_from_db()
+        sign_up(activity, household, members[1:2])
+    client = api(household.user)
     with django_assert_max_num_queries(6):
         assert client.get(url("signups")).json()["count"] == n
 
@@ -355,7 +347,7 @@ def test_own_signups_query_count_is_constant(
 def test_referral_and_partner_signup_lists_query_counts(
     n, activity, link_worker, partner_user, django_assert_max_num_queries
 ):
-    from activities.services import referral_create, signup_create
+    from activities.services import referral_create
 
     for _ in range(n):
         household, members = family(children=1)
@@ -364,12 +356,7 @@ def test_referral_and_partner_signup_lists_query_counts(
             household_reference=household.reference,
             activity=activity,
         )
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members[:1],
-            created_by=household.user,
-        )
+        sign_up(activity, household, members[:1])
     with django_assert_max_num_queries(6):
         assert api(link_worker).get(url("referrals")).json()["count"] == n
     with django_assert_max_num_queries(8):
@@ -399,12 +386,8 @@ def test_more_places_promote_the_waitlist_and_others_cannot_edit(
     activity = make_activity(booking=booking, capacity=1)
     first, first_members = family(children=0)
     second, second_members = family(children=0)
-    for household, members in ((first, first_members), (second, second_members)):
-        api(household.user).post(
-            url("signups"),
-            {"activity_id": activity.pk, "member_ids": [members[0].pk]},
-            format="json",
-        )
+    sign_up(activity, first, first_members)
+    sign_up(activity, second, second_members)
     denied = api(other_partner_user).patch(
         url("detail", activity.pk), {"capacity": 5}, format="json"
     )

@@ -31,7 +31,7 @@ from activities.services import (
 )
 from hub.audit import ERASED
 from hub.models import AuditEntry
-from tests.activities.factories import family, make_activity
+from tests.activities.factories import family, make_activity, sign_up
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,16 +52,6 @@ def last_pk() -> int:
 
 def about(entry, obj) -> bool:
     return entry.object_id == obj.pk and entry.content_type.model_class() is type(obj)
-
-
-def sign(activity, household, members, **kwargs):
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-        **kwargs,
-    ).signup
 
 
 def test_publishing_an_activity_is_one_entry_and_one_per_session(booking, partner_user):
@@ -120,7 +110,7 @@ def test_publish_draft(booking, partner_user):
 def test_cancelling_an_activity_records_it_its_sessions_and_each_signup(
     activity, partner_user
 ):
-    signups = [sign(activity, *family(children=1)) for _ in range(2)]
+    signups = [sign_up(activity, *family(children=1)).signup for _ in range(2)]
     start = last_pk()
     activity_cancel(activity=activity, cancelled_by=partner_user, reason="Flood")
     made = new_entries(start)
@@ -140,7 +130,7 @@ def test_cancelling_an_activity_records_it_its_sessions_and_each_signup(
 def test_cancelling_a_session_records_it_and_its_own_signups(booking, partner_user):
     activity = make_activity(booking=booking, signup_mode="session")
     session = activity.sessions.order_by("starts_at").first()
-    signup = sign(activity, *family(children=1), session=session)
+    signup = sign_up(activity, *family(children=1), session=session).signup
     start = last_pk()
     session_cancel(session=session, reason="Training", cancelled_by=partner_user)
     made = new_entries(start)
@@ -168,8 +158,8 @@ def test_a_room_booking_cancelled_by_the_system_has_no_actor(activity):
 
 def test_signup_cancel_promotes_with_a_system_entry_and_a_reason(booking):
     activity = make_activity(booking=booking, capacity=1)
-    first = sign(activity, *family(children=0))
-    waiting = sign(activity, *family(children=0))
+    first = sign_up(activity, *family(children=0)).signup
+    waiting = sign_up(activity, *family(children=0)).signup
     start = last_pk()
     signup_cancel(signup=first, cancelled_by=first.household.user, reason="Ill")
     cancelled, promoted = new_entries(start)
@@ -189,7 +179,7 @@ def test_signup_cancel_promotes_with_a_system_entry_and_a_reason(booking):
 
 def test_decline_is_the_same_path_with_its_own_action(booking):
     activity = make_activity(booking=booking, capacity=1)
-    signup = sign(activity, *family(children=0))
+    signup = sign_up(activity, *family(children=0)).signup
     start = last_pk()
     signup_cancel(
         signup=signup, cancelled_by=signup.household.user, kind=SignUp.Status.DECLINED
@@ -215,7 +205,7 @@ def test_signup_create_records_the_signup_and_the_referral_it_uses(
     (made,) = entries("referral.created")
     assert (made.actor, made.reason) == (link_worker, "Needs support")
     start = last_pk()
-    signup = sign(activity, household, members)
+    signup = sign_up(activity, household, members).signup
     created, used = new_entries(start)
     assert (created.action, created.actor) == ("signup.created", household.user)
     assert about(created, signup)
@@ -250,7 +240,7 @@ def test_re_marking_attendance_keeps_before_and_after(
     activity, partner_user, time_machine
 ):
     household, members = family(children=1)
-    sign(activity, household, members)
+    sign_up(activity, household, members)
     session = activity.sessions.order_by("starts_at").first()
     time_machine.move_to(session.starts_at, tick=False)  # the register is open
     ids = {m.pk for m in members}
@@ -335,7 +325,7 @@ def test_erasure_keeps_the_facts_but_not_the_personal_data(activity):
     members[1].medical_notes = "Severe nut allergy"
     members[1].save()
     member_update(member=members[1], updated_by=household.user, first_name="Samira")
-    signup = sign(activity, household, members)
+    signup = sign_up(activity, household, members).signup
     start = last_pk()
     household_request_deletion(household=household, requested_by=household.user)
     made = new_entries(start)
@@ -353,7 +343,7 @@ def test_erasure_keeps_the_facts_but_not_the_personal_data(activity):
 
 def test_history_on_the_manage_and_household_pages(client, activity, partner_user):
     household, members = family(children=1)
-    signup = sign(activity, household, members)
+    signup = sign_up(activity, household, members).signup
     activity_update(activity=activity, updated_by=partner_user, capacity=12)
     client.force_login(partner_user)
     page = client.get(reverse("activities:manage", args=[activity.pk])).content
@@ -369,7 +359,7 @@ def test_no_bulk_change_skips_the_log(booking, partner_user):
     activity = make_activity(booking=booking, signup_mode="session")
     sessions = list(activity.sessions.all())
     for session in sessions[:2]:
-        sign(activity, *family(children=0), session=session)
+        sign_up(activity, *family(children=0), session=session)
     activity_cancel(activity=activity, cancelled_by=partner_user, reason="Closed")
     cancelled_sessions = Session.objects.filter(status="cancelled")
     cancelled_signups = SignUp.objects.filter(status="cancelled")
@@ -383,7 +373,7 @@ def test_no_bulk_change_skips_the_log(booking, partner_user):
 
 def test_other_refused_actions_write_nothing(activity, partner_user, link_worker):
     household, members = family(children=1)
-    sign(activity, household, members)
+    sign_up(activity, household, members)
     referral_create(
         referred_by=link_worker,
         household_reference=household.reference,

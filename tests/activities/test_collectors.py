@@ -18,11 +18,10 @@ from activities.services import (
     collector_update,
     household_create,
     household_request_deletion,
-    signup_create,
 )
 from activities.services.collectors import MAX_COLLECTORS, collector_get_own
 from hub.models import AuditEntry, StaffRole
-from tests.activities.factories import family
+from tests.activities.factories import family, sign_up
 from tests.factories import StaffRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,12 +142,7 @@ def test_they_are_in_the_data_download_and_gone_after_erasure():
 def booked(activity):
     household, members = family(children=1)
     _add(household, notes="Has a blue car")
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     session = activity.sessions.order_by("starts_at").first()
     session.activity = activity
     return household, session
@@ -197,12 +191,7 @@ def test_the_register_reads_collectors_in_a_fixed_number_of_queries(
         household, members = family(children=2)
         _add(household, name=f"Collector {n}")
         _add(household, name=f"Second {n}")
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
     session = activity.sessions.order_by("starts_at").first()
     time_machine.move_to(session.starts_at, tick=False)
     with django_assert_max_num_queries(12):

@@ -20,8 +20,7 @@ from django.db import connection
 
 from activities import capacity
 from activities.models import Household, HouseholdMember, SignUp
-from activities.services import signup_create
-from tests.activities.factories import make_activity
+from tests.activities.factories import make_activity, sign_up
 from tests.conftest import requires_postgres
 
 WORKERS = 40  # PostgreSQL allows 100 connections, shared with other test runs
@@ -56,14 +55,7 @@ def _rush(activity, families, workers=WORKERS):
         try:
             if index < workers:
                 start.wait(timeout=30)
-            results.append(
-                signup_create(
-                    household=household,
-                    activity=activity,
-                    members=members,
-                    created_by=household.user,
-                )
-            )
+            results.append(sign_up(activity, household, members))
         except Exception as exc:  # noqa: BLE001 - the test asserts there are none
             errors.append(repr(exc))
         finally:

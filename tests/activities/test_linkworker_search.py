@@ -8,8 +8,8 @@ from django.urls import reverse
 from activities.errors import PermissionDenied
 from activities.models import Activity, Household
 from activities.selectors import household_search_findable
-from activities.services import household_update, signup_create
-from tests.activities.factories import MemberFactory, family, make_activity
+from activities.services import household_update
+from tests.activities.factories import MemberFactory, family, make_activity, sign_up
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +103,7 @@ def _refer(client, household, activity):
 def test_referring_to_a_full_activity_says_so(client, link_worker, booking):
     activity = make_activity(booking=booking, capacity=1)
     taken, members = family(children=1, carers=0)
-    signup_create(
-        household=taken, activity=activity, members=members, created_by=taken.user
-    )
+    sign_up(activity, taken, members)
     household, _ = family(name="The Ali family")
     client.force_login(link_worker)
     body = _refer(client, household, activity)

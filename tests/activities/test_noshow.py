@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from activities.models import NoShowNotice
 from activities.register_selectors import activity_no_shows
-from activities.services import attendance_set, session_cancel, signup_create
+from activities.services import attendance_set, session_cancel
 from hub.models import AuditEntry
-from tests.activities.factories import family
+from tests.activities.factories import family, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def booked(activity):
     household, members = family(children=1, email="khan@example.org")
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     return household, members, list(activity.sessions.order_by("starts_at"))
 
 
@@ -123,9 +118,7 @@ def test_partners_see_the_no_show_rate_on_their_activity_page(
 ):
     household, members, sessions = booked
     other, others = family(children=1)
-    signup_create(
-        household=other, activity=activity, members=others, created_by=other.user
-    )
+    sign_up(activity, other, others)
     with django_capture_on_commit_callbacks(execute=True):
         mark(time_machine, sessions[0], members, "absent", partner_user)
         mark(time_machine, sessions[0], others, "present", partner_user)

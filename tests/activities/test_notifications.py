@@ -11,11 +11,10 @@ from activities.services import (
     activity_cancel,
     session_cancel,
     signup_cancel,
-    signup_create,
 )
 from bookings.models import Booking
 from bookings.signals import slots_cancelled
-from tests.activities.factories import LONDON, family, make_activity
+from tests.activities.factories import LONDON, family, make_activity, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +32,7 @@ def test_confirmation_has_details_and_an_ics_in_london_time(
     activity, mailoutbox, run_on_commit
 ):
     household, members = family(children=1)
-    run_on_commit(
-        signup_create,
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    run_on_commit(sign_up, activity=activity, household=household, members=members)
     (mail,) = mailoutbox
     assert "Main hall, Hillside Primary" in mail.body
     assert "Tuesday 27 October 2026, 18:00 to 20:00" in mail.body  # after the change
@@ -61,12 +54,7 @@ def test_the_ics_uid_is_stable(activity):
     from activities.notifications import signup_ics, signup_sessions
 
     household, members = family(children=1)
-    signup = signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    ).signup
+    signup = sign_up(activity, household, members).signup
     first = Calendar.from_ical(signup_ics(signup, signup_sessions(signup)))
     second = Calendar.from_ical(signup_ics(signup, signup_sessions(signup)))
     assert [e.uid for e in first.events] == [e.uid for e in second.events]
@@ -76,20 +64,8 @@ def test_waitlisted_and_promoted_emails(booking, mailoutbox, run_on_commit):
     activity = make_activity(booking=booking, capacity=1)
     a, a_members = family(children=0)
     b, b_members = family(children=0)
-    first = run_on_commit(
-        signup_create,
-        household=a,
-        activity=activity,
-        members=a_members,
-        created_by=a.user,
-    )
-    run_on_commit(
-        signup_create,
-        household=b,
-        activity=activity,
-        members=b_members,
-        created_by=b.user,
-    )
+    first = run_on_commit(sign_up, activity=activity, household=a, members=a_members)
+    run_on_commit(sign_up, activity=activity, household=b, members=b_members)
     assert "You are number 1 on the waitlist" in mailoutbox[1].body
     assert not mailoutbox[1].attachments
     run_on_commit(signup_cancel, signup=first.signup, cancelled_by=a.user)
@@ -108,12 +84,7 @@ def test_nothing_is_sent_for_a_rolled_back_signup(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
         raise RuntimeError
     assert mailoutbox == []
     assert SignUp.objects.count() == 0
@@ -124,12 +95,7 @@ def test_cancelling_the_activity_tells_every_family(
 ):
     households = [family(children=1) for _ in range(3)]
     for household, members in households:
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
     run_on_commit(
         activity_cancel,
         activity=activity,
@@ -145,12 +111,7 @@ def test_cancelling_a_session_keeps_series_places(
     activity, partner_user, mailoutbox, run_on_commit
 ):
     household, members = family(children=1)
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     session = activity.sessions.order_by("starts_at")[2]
     run_on_commit(
         session_cancel,
@@ -179,13 +140,7 @@ def test_a_cancelled_room_booking_cancels_sessions_once(
     activity, mailoutbox, booking, django_capture_on_commit_callbacks
 ):
     household, members = family(children=1)
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        session=None,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     slot_ids = list(booking.slots.values_list("pk", flat=True)[:2])
     for _ in range(2):  # delivered twice: receivers must be idempotent
         with django_capture_on_commit_callbacks(execute=True):
@@ -205,12 +160,7 @@ def test_the_real_booking_cancel_reaches_activities(
 
     PartnerMembership.objects.get_or_create(partner=booking.partner, user=partner_user)
     household, members = family(children=1)
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     slot = booking.slots.order_by("starts_at").first()
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(

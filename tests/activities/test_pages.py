@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Activity, Attendance, Household, HouseholdMember, SignUp
-from activities.services import signup_create
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import approved_booking, family, make_activity, sign_up
 from tests.factories import RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,12 +94,7 @@ def test_download_all_data_as_json(client, activity):
     household, members = family(children=1)
     members[1].medical_notes = "Asthma"
     members[1].save()
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     login(client, household.user)
     response = client.get(reverse("activities:household-export"))
     assert response["Content-Disposition"].startswith("attachment")
@@ -118,12 +112,7 @@ def test_deletion_erases_personal_data_but_keeps_attendance_counts(
     household, members = family(children=1)
     members[1].medical_notes = "Asthma"
     members[1].save()
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     session = activity.sessions.first()
     time_machine.move_to(session.starts_at, tick=False)  # the register is open
     attendance_mark(
@@ -177,12 +166,7 @@ def test_partner_publishes_on_own_booking_and_takes_the_register(
         activity.signup_opens_at.isoformat() == "2026-10-01T08:30:00+00:00"
     )  # BST typed
     household, members = family(children=1)
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     session = activity.sessions.first()
     time_machine.move_to(session.starts_at, tick=False)  # the register is open
     page = client.get(
@@ -289,12 +273,7 @@ def test_household_page_query_count_is_constant(
             weeks=2,
             starts=london(2026, 10, 13, 18) + dt.timedelta(days=i),
         )
-        signup_create(
-            household=household,
-            activity=make_activity(booking=booking),
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(make_activity(booking=booking), household, members)
     login(client, household.user)
     # Who may collect and the dates the family is not coming to (+2), and a
     # content type the first time a process reads the history (+1).
@@ -308,12 +287,7 @@ def test_manage_page_query_count_is_constant(
 ):
     for _ in range(n):
         household, members = family(children=1)
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members[1:],
-            created_by=household.user,
-        )
+        sign_up(activity, household, members[1:])
     login(client, partner_user)
     # The dates each family is not coming to (+1); the first time a process
     # reads the history it also looks up two content types (+2).
@@ -330,12 +304,7 @@ def test_partner_adds_places_on_the_edit_page_and_the_waitlist_moves(
     activity = make_activity(booking=booking, capacity=1)
     households = [family(children=0) for _ in range(2)]
     for household, members in households:
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
     login(client, partner_user)
     form = client.get(reverse("activities:edit", args=[activity.pk]))
     assert form.status_code == 200
@@ -378,12 +347,7 @@ def test_partner_and_link_worker_lists_query_counts(
             household_reference=household.reference,
             activity=activity,
         )
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
     login(client, partner_user)
     with django_assert_max_num_queries(10):
         assert (

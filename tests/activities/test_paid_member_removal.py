@@ -11,17 +11,17 @@ Time is frozen on 1 October 2026; the sessions are Tuesdays 18:00 from
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from activities.models import SignUp
-from activities.services import signup_create, signup_remove_member
+from activities.services import signup_remove_member
 from hub.models import AuditEntry
 from payments import gateway, signup_payments
-from payments.models import Payment, Refund
-from tests.activities.factories import family, make_activity
+from payments.models import Refund
+from tests.activities.factories import family, make_activity, sign_up
 from tests.payments.conftest import (  # noqa: F401 (fixtures)
     localstripe_url,
+    pay_by_card,
     stripe_keys,
     stripe_off,
     stripe_on,
@@ -37,30 +37,6 @@ def paid(booking):
     return make_activity(booking=booking, price_pence=500, refund_days_before=7)
 
 
-def _sign(activity, household, members):
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    ).signup
-
-
-def _pay_by_card(signup) -> Payment:
-    checkout = signup_payments.signup_pay_intent(
-        signup=signup, actor=signup.household.user
-    )
-    gateway.confirm_intent_for_tests(checkout.payment.stripe_payment_intent_id)
-    with transaction.atomic():  # what payments/webhooks.py does
-        payment = Payment.objects.select_for_update().get(pk=checkout.payment.pk)
-        payment.status = Payment.Status.SUCCEEDED
-        payment.save(update_fields=["status"])
-        signup_payments.intent_succeeded(
-            payment, {"id": payment.stripe_payment_intent_id}
-        )
-    return checkout.payment
-
-
 def _remove(signup, member):
     return signup_remove_member(
         signup=signup, member=member, cancelled_by=signup.household.user
@@ -70,7 +46,7 @@ def _remove(signup, member):
 @pytest.mark.usefixtures("stripe_off")
 def test_the_amount_drops_by_one_childs_price(paid):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     assert (signup.status, signup.amount_pence) == (Status.CONFIRMED, 1000)
     after = _remove(signup, ada)
     assert (after.places, after.amount_pence) == (2, 500)
@@ -84,7 +60,7 @@ def test_the_amount_drops_by_one_childs_price(paid):
 @pytest.mark.usefixtures("stripe_off")
 def test_an_adult_leaving_changes_no_price(paid):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     after = _remove(signup, carer)
     assert (after.places, after.amount_pence) == (2, 1000)
     entry = AuditEntry.objects.get(action="signup.member_removed")
@@ -95,7 +71,7 @@ def test_an_adult_leaving_changes_no_price(paid):
 def test_a_family_price_stays_while_anyone_is_coming(booking):
     activity = make_activity(booking=booking, price_pence=800, price_basis="family")
     household, (carer, ada) = family(children=1)
-    signup = _sign(activity, household, [carer, ada])
+    signup = sign_up(activity, household, [carer, ada]).signup
     assert _remove(signup, ada).amount_pence == 800
 
 
@@ -103,7 +79,7 @@ def test_a_family_price_stays_while_anyone_is_coming(booking):
 def test_a_price_per_session_drops_by_that_childs_sessions(booking):
     activity = make_activity(booking=booking, price_pence=300, price_covers="session")
     household, (_, ada, ben) = family(children=2)
-    signup = _sign(activity, household, [ada, ben])
+    signup = sign_up(activity, household, [ada, ben]).signup
     assert signup.amount_pence == 2400  # 2 children x 4 sessions x £3
     assert _remove(signup, ben).amount_pence == 1200
 
@@ -113,8 +89,8 @@ def test_paid_by_card_in_time_the_childs_share_is_refunded_through_stripe(
     paid, mailoutbox, django_capture_on_commit_callbacks
 ):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
-    _pay_by_card(signup)
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
+    pay_by_card(signup)
     signup.refresh_from_db()
     assert signup.status == Status.CONFIRMED
     mailoutbox.clear()
@@ -145,8 +121,8 @@ def test_too_late_for_the_policy_nothing_is_refunded(
     paid, time_machine, django_capture_on_commit_callbacks
 ):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
-    _pay_by_card(signup)
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
+    pay_by_card(signup)
     time_machine.move_to(dt.datetime(2026, 10, 8, 12, 0, tzinfo=dt.UTC), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         after = _remove(signup, ada)
@@ -159,7 +135,7 @@ def test_a_place_held_for_payment_is_then_paid_at_the_new_amount(
     paid, django_capture_on_commit_callbacks
 ):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     assert signup.status == Status.AWAITING_PAYMENT
     first = signup_payments.signup_pay_intent(signup=signup, actor=household.user)
     assert first.payment.amount_pence == 1000
@@ -169,7 +145,7 @@ def test_a_place_held_for_payment_is_then_paid_at_the_new_amount(
     assert signup.amount_pence == 500
     intent = gateway.retrieve_intent(first.payment.stripe_payment_intent_id)
     assert intent.status == "canceled"
-    payment = _pay_by_card(signup)
+    payment = pay_by_card(signup)
     assert payment.amount_pence == 500
     signup.refresh_from_db()
     assert signup.status == Status.CONFIRMED
@@ -181,7 +157,7 @@ def test_money_taken_on_the_day_is_handed_back_in_time(
     paid, partner_user, django_capture_on_commit_callbacks
 ):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     signup_payments.signup_record_payment(
         signup=signup, amount_pence=1000, method="cash", actor=partner_user
     )
@@ -195,7 +171,7 @@ def test_money_taken_on_the_day_is_handed_back_in_time(
 @pytest.mark.usefixtures("stripe_off")
 def test_a_part_payment_is_refunded_only_beyond_the_new_amount(paid, partner_user):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     signup_payments.signup_record_payment(
         signup=signup, amount_pence=700, method="cash", actor=partner_user
     )
@@ -209,8 +185,8 @@ def test_removing_the_last_child_after_another_cancels_and_refunds_the_rest(
     paid, django_capture_on_commit_callbacks
 ):
     household, (_, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [ada, ben])
-    _pay_by_card(signup)
+    signup = sign_up(paid, household, [ada, ben]).signup
+    pay_by_card(signup)
     with django_capture_on_commit_callbacks(execute=True):
         _remove(signup, ada)
         after = _remove(SignUp.objects.get(pk=signup.pk), ben)
@@ -221,7 +197,7 @@ def test_removing_the_last_child_after_another_cancels_and_refunds_the_rest(
 @pytest.mark.usefixtures("stripe_off")
 def test_the_page_says_the_new_price(client, paid):
     household, (carer, ada, ben) = family(children=2)
-    signup = _sign(paid, household, [carer, ada, ben])
+    signup = sign_up(paid, household, [carer, ada, ben]).signup
     client.force_login(household.user)
     response = client.post(
         reverse("activities:signup-cancel", args=[signup.pk]), {"who": str(ada.pk)}

@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from activities import selectors
 from activities.models import Activity, Household, Referral, Session, SignUp
-from activities.services import referral_create, signup_cancel, signup_create
+from activities.services import referral_create, signup_cancel
 from hub.models import StaffRole
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import approved_booking, family, make_activity, sign_up
 from tests.factories import RoomFactory, StaffRoleFactory, UserFactory
 
 ROLES = [
@@ -72,9 +72,9 @@ def world(
     b, b_members = family(children=1)
     c, c_members = family(children=1)
     family(children=0)  # does nothing: seen by its own family only
-    _sign(ours, a, a_members)
-    _sign(theirs, b, b_members)
-    signup_cancel(signup=_sign(ours, c, c_members), cancelled_by=c.user)
+    sign_up(ours, a, a_members)
+    sign_up(theirs, b, b_members)
+    signup_cancel(signup=sign_up(ours, c, c_members).signup, cancelled_by=c.user)
     for referred in (b, c):
         referral_create(
             referred_by=link_worker,
@@ -93,15 +93,6 @@ def world(
         "link worker": link_worker,
         "admin": admin_user,
     }
-
-
-def _sign(activity, household, members):
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    ).signup
 
 
 @pytest.mark.parametrize("kind", TYPES)

@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from activities.services import signup_create
-from tests.activities.factories import family
+from tests.activities.factories import family, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def world(activity, partner_user, other_partner_user, manager, link_worker):
     a_members[1].medical_notes = "Severe nut allergy"
     a_members[1].save()
     b, _ = family(children=1)
-    signup_create(household=a, activity=activity, members=a_members, created_by=a.user)
+    sign_up(activity, a, a_members)
     return {
         "activity": activity,
         "a": a,

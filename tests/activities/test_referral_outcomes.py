@@ -16,10 +16,9 @@ from activities.services import (
     household_create_on_behalf,
     household_invite_claim,
     referral_create,
-    signup_create,
 )
 from hub.models import AuditEntry
-from tests.activities.factories import family
+from tests.activities.factories import family, sign_up
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +42,7 @@ def test_the_link_worker_sees_sign_up_sessions_attended_and_the_last_one(
         )
     (email,) = [m for m in mailoutbox if "referred" in m.subject]
     assert email.to == ["khan@example.org"] and activity.title in email.body
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     referral.refresh_from_db()
     assert referral.status == "used"  # the sign-up used the family's referral
     sessions = list(activity.sessions.order_by("starts_at"))

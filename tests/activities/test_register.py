@@ -16,12 +16,11 @@ from activities.services import (
     attendance_set,
     register_save,
     session_cancel,
-    signup_create,
     walk_in_add,
     walk_in_count_set,
 )
 from hub.models import AuditEntry, StaffRole
-from tests.activities.factories import family, make_activity
+from tests.activities.factories import family, make_activity, sign_up
 from tests.factories import StaffRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +51,7 @@ def booked(activity):
         "Needs quiet breaks",
     )
     child.save()
-    signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(activity, household, members)
     session = activity.sessions.order_by("starts_at").first()
     session.activity = activity  # carries booking__room__site for the rules
     return household, members, session
@@ -413,12 +407,7 @@ def test_register_page_queries_do_not_grow_with_people(
     activity = make_activity(booking=booking, capacity=60)
     for _ in range(8):
         household, members = family(children=2)
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
     session = activity.sessions.order_by("starts_at").first()
     at(time_machine, session.starts_at)
     client.force_login(partner_user)

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 
 from activities.models import Attendance
-from activities.services import attendance_set, signup_create
+from activities.services import attendance_set
 from hub.models import AuditEntry
-from tests.activities.factories import family, make_activity
+from tests.activities.factories import family, make_activity, sign_up
 
 
 def _race(jobs):
@@ -42,12 +42,7 @@ def test_marks_made_at_the_same_moment_are_all_kept(
     people = []
     for _ in range(3):
         household, members = family(children=1)
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
         people += members
     session = activity.sessions.select_related("activity__booking__room__site").first()
     time_machine.move_to(session.starts_at, tick=False)

@@ -6,9 +6,8 @@ import pytest
 
 from activities.demo_attendance import seed_attendance_history
 from activities.models import Attendance, Session
-from activities.services import signup_create
 from hub.models import AuditEntry
-from tests.activities.factories import family, make_activity
+from tests.activities.factories import family, make_activity, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +17,7 @@ def test_history_is_a_term_of_past_registers_and_idempotent(booking, manager):
     households = []
     for _ in range(9):
         household, members = family(children=2)
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
         households.append(household)
     written = seed_attendance_history([activity], households)
     # Frozen on 1 October 2026, the sessions run on Tuesdays from 13 October:

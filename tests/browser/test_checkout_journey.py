@@ -6,9 +6,14 @@ for the school's manager is scanned too."""
 
 import pytest
 
-from activities.services import signup_create
 from payments import signup_payments
-from tests.activities.factories import approved_booking, family, london, make_activity
+from tests.activities.factories import (
+    approved_booking,
+    family,
+    london,
+    make_activity,
+    sign_up,
+)
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 from tests.factories import PASSWORD, StaffRoleFactory
 
@@ -25,12 +30,7 @@ def held(transactional_db, settings):
     booking = approved_booking(starts=london(2030, 1, 8, 18, 0))
     activity = make_activity(booking=booking, price_pence=450, refund_days_before=7)
     household, members = family(children=2)
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    ).signup
+    return sign_up(activity, household, members).signup
 
 
 def _fits(page) -> None:

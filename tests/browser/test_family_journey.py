@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from activities.models import Activity, Household, HouseholdMember, SignUp
-from activities.services import signup_create
+from tests.activities.factories import sign_up
 from tests.browser.conftest import assert_accessible, sign_in
 
 LIVE = [SignUp.Status.CONFIRMED, SignUp.Status.WAITLISTED]
@@ -198,12 +198,7 @@ def test_family_is_not_coming_on_one_date_then_comes_after_all(
     it; axe and no sideways scrolling on every page, desktop and 375 px."""
     household, activity, carer, child = family_and_activity
     Activity.objects.filter(pk=activity.pk).update(capacity=activity.capacity + 20)
-    signup = signup_create(
-        household=household,
-        activity=activity,
-        members=[carer, child],
-        created_by=household.user,
-    ).signup
+    signup = sign_up(activity, household, [carer, child]).signup
     assert signup.status == SignUp.Status.CONFIRMED
     page = request.getfixturevalue(screen)
     sign_in(page, household.user.username)

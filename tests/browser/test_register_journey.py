@@ -10,8 +10,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import Attendance, AuthorisedCollector
-from activities.services import signup_cancel_date, signup_create
-from tests.activities.factories import LONDON, approved_booking, family, make_activity
+from activities.services import signup_cancel_date
+from tests.activities.factories import (
+    LONDON,
+    approved_booking,
+    family,
+    make_activity,
+    sign_up,
+)
 from tests.browser.conftest import assert_accessible
 from tests.factories import (
     PASSWORD,
@@ -44,12 +50,7 @@ def session(transactional_db):
         household, members = family(children=1)
         members[1].allergies = allergy
         members[1].save()
-        signup_create(
-            household=household,
-            activity=activity,
-            members=members,
-            created_by=household.user,
-        )
+        sign_up(activity, household, members)
         children.append(members[1])
     return activity.sessions.get(), children
 
@@ -115,12 +116,7 @@ def test_the_register_shows_who_may_collect_and_who_cancelled_this_date(
         password="bluebell",
     )
     household, members = family(children=1)
-    signup = signup_create(
-        household=household,
-        activity=session.activity,
-        members=members,
-        created_by=household.user,
-    ).signup
+    signup = sign_up(session.activity, household, members).signup
     signup_cancel_date(signup=signup, session=session, cancelled_by=household.user)
     away = members[1]
     page = phone_page

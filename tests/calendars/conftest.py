@@ -20,7 +20,7 @@ from bookings.services import (
 )
 from calendars import selectors, services
 from hub.models import StaffRole
-from tests.activities.factories import family
+from tests.activities.factories import family, sign_up
 from tests.factories import (
     ClosureFactory,
     HolidayFactory,
@@ -138,12 +138,7 @@ def year_activity(year_booking, partner_user):
 @pytest.fixture
 def signed_up_family(year_activity):
     household, members = family(children=1, carers=1)
-    activity_services.signup_create(
-        household=household,
-        activity=year_activity,
-        members=members,
-        created_by=household.user,
-    )
+    sign_up(year_activity, household, members)
     return household
 
 

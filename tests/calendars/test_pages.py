@@ -7,10 +7,9 @@ from django.core import mail
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
-from activities import services as activity_services
 from bookings.services import booking_approve
 from calendars.models import FeedToken
-from tests.activities.factories import family, make_activity
+from tests.activities.factories import family, make_activity, sign_up
 from tests.calendars.conftest import feed_path
 
 
@@ -107,12 +106,7 @@ def test_signup_confirmation_points_to_the_family_feed(
     activity = make_activity()
     household = family_user.household
     with django_capture_on_commit_callbacks(execute=True):
-        activity_services.signup_create(
-            household=household,
-            activity=activity,
-            members=list(household.members.all()),
-            created_by=family_user,
-        )
+        sign_up(activity, household, list(household.members.all()))
     assert "/calendars/" in mail.outbox[-1].body
     assert mail.outbox[-1].attachments  # the one-off file is still there
 
@@ -146,12 +140,7 @@ def test_the_family_page_has_add_to_calendar_for_each_place(
 ):
     activity = make_activity()
     household = family_user.household
-    signup = activity_services.signup_create(
-        household=household,
-        activity=activity,
-        members=list(household.members.all()),
-        created_by=family_user,
-    ).signup
+    signup = sign_up(activity, household, list(household.members.all())).signup
     client.force_login(family_user)
     url = f"/calendars/signups/{signup.pk}.ics"
     assert url in client.get("/activities/household/").content.decode()

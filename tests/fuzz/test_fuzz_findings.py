@@ -4,6 +4,7 @@ import json
 
 import jsonschema
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.plumbing import OpenApiGeneratorExtension
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 from hub.api_parsers import API_MAX_BODY_BYTES
 from hub.api_schema import load_extensions
 from hub.input_limits import TIME_PATTERN
+from hub.models import Term
 from tests.activities.factories import approved_booking, family, make_activity
 from tests.api.openapi import assert_matches_schema, to_json_schema
 from tests.fuzz import live_hooks
@@ -140,3 +142,194 @@ def test_every_write_documents_the_413_it_answers_to_a_body_over_1_mb(
     assert_matches_schema(
         schema, "post", "/api/v1/sites/{site_id}/calendar-import/preview/", response
     )
+
+
+# The hand-run fuzz of 2026-12-05 (docs/security.md, "Fuzzing"), and hostile
+# files by hand: term-date imports (calendars.importing) answered 500.
+
+
+def _event(lines: str) -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.org\r\n"
+        + lines.replace("\n", "\r\n")
+        + "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+HOSTILE_EVENTS = {  # each answered 500 (OverflowError, TypeError, AttributeError)
+    "a last day in year 1": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\nDTEND;VALUE=DATE:00010101\n",
+        "between 2000 and 2099",
+    ),
+    "a duration of 270,000 years": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\nDURATION:P99999999D\n",
+        "between 2000 and 2099",
+    ),
+    "a last day after 9999": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:99991230\nDURATION:P5D\n",
+        "between 2000 and 2099",
+    ),
+    "a repeat of a term ending in 9999": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\n"
+        "DTEND;VALUE=DATE:99991231\nRRULE:FREQ=YEARLY;COUNT=5\n",
+        "between 2000 and 2099",
+    ),
+    "an unreadable start": ("SUMMARY:Autumn term\nDTSTART:notadate\n", "DTSTART"),
+    "an unreadable end": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\nDTEND:garbage\n",
+        "DTEND",
+    ),
+    "an unreadable duration": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\nDURATION:garbage\n",
+        "DURATION",
+    ),
+    "a start that is a period": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=PERIOD:20270104T000000Z/P1D\n",
+        "DTSTART",
+    ),
+    "a start that is a duration": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DURATION:P1D\n",
+        "DTSTART",
+    ),
+    "a start that is a time": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=TIME:120000\n",
+        "DTSTART",
+    ),
+    "an end that is a duration": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\nDTEND;VALUE=DURATION:P1D\n",
+        "DTEND",
+    ),
+    "a duration that is a date": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\n"
+        "DURATION;VALUE=DATE:20270105\n",
+        "DURATION",
+    ),
+    "two starts": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\nDTSTART;VALUE=DATE:20270105\n",
+        "more than one DTSTART",
+    ),
+    "two ends": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\n"
+        "DTEND;VALUE=DATE:20270105\nDTEND;VALUE=DATE:20270106\n",
+        "more than one DTEND",
+    ),
+    "two repeats": (
+        "SUMMARY:Autumn term\nDTSTART;VALUE=DATE:20270104\n"
+        "RRULE:FREQ=WEEKLY;COUNT=2\nRRULE:FREQ=DAILY;COUNT=2\n",
+        "more than one RRULE",
+    ),
+    # Not a 500, but the name was saved as "[vText(b'Autumn term'), ...]".
+    "two names": (
+        "SUMMARY:Autumn term\nSUMMARY:Spring term\nDTSTART;VALUE=DATE:20270104\n",
+        "more than one SUMMARY",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_EVENTS)
+def test_a_hostile_calendar_event_is_a_problem_named_not_a_500(case, manager, site):
+    lines, says = HOSTILE_EVENTS[case]
+    client = APIClient()
+    client.force_authenticate(manager)
+    response = client.post(
+        f"/api/v1/sites/{site.pk}/calendar-import/preview/",
+        {"format": "ics", "content": _event(lines)},
+        format="json",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["fields"]["file"][0].startswith("The file has a problem.")
+    [problem] = error["details"]
+    assert problem["message"].startswith("Event 1 (Autumn term): ")
+    assert says in problem["message"]
+
+
+def test_a_spreadsheet_value_over_csvs_field_limit_names_its_line(manager, site):
+    """Python's csv refuses a field over 131,072 characters with csv.Error."""
+    client = APIClient()
+    client.force_authenticate(manager)
+    text = "kind,name,starts_on,ends_on\nterm,Autumn term,2027-01-04,2027-02-01\n"
+    text += "term," + "x" * 200_000 + ",2027-03-01,2027-04-01\n"
+    response = client.post(
+        f"/api/v1/sites/{site.pk}/calendar-import/preview/",
+        {"format": "csv", "content": text},
+        format="json",
+    )
+    assert response.status_code == 400
+    [problem] = response.json()["error"]["details"]
+    assert problem["where"] == "Line 3"
+    assert "characters" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "term,Autumn\x00 term,2027-01-04,2027-02-01,a1",  # PostgreSQL: 500 on confirm
+        "term,Autumn\x1b term,2027-01-04,2027-02-01,a1",
+        "term,Autumn term,2027-01-04,2027-02-01,a\x00b",
+    ],
+)
+def test_an_uploaded_file_with_a_control_character_is_refused_at_preview(
+    client, manager, site, row
+):
+    """The API's text is checked for control characters by its serializer;
+    an uploaded file's rows were not, so a NUL reached the database."""
+    client.force_login(manager)
+    text = "kind,name,starts_on,ends_on,id\n" + row + "\n"
+    upload = SimpleUploadedFile("dates.csv", text.encode(), content_type="text/csv")
+    page = client.post(f"/calendars/sites/{site.slug}/import/", {"file": upload})
+    assert page.status_code == 200
+    assert b"Line 2: has a control character" in page.content
+    assert "confirm_form" not in page.context
+    assert not Term.objects.filter(site=site).exists()
+
+
+@pytest.mark.parametrize(
+    "day", ["0001-01-01", "9999-12-31", "1899-12-31", "2100-01-01"]
+)
+@pytest.mark.parametrize(
+    "page",
+    ["week/", "sheet/", "calendar/", "calendar/?view=month&", "calendar/?view=day&"],
+)
+def test_a_calendar_page_for_a_day_out_of_range_shows_today_not_a_500(
+    client, manager, site, page, day
+):
+    """The browser's date picker (hub.widgets.NativeDateInput) was not bounded
+    as typed dates are, so stepping a week or a month either side of
+    0001-01-01 or 9999-12-31 overflowed."""
+    client.force_login(manager)
+    sep = "&" if "?" in page else "?"
+    response = client.get(f"/bookings/sites/{site.pk}/{page}{sep}day={day}")
+    assert response.status_code == 200
+    context = response.context
+    shown = (
+        context["period"].first
+        if "period" in context
+        else context["days"][0]
+        if "days" in context
+        else context["day"]
+    )
+    assert 2000 < shown.year < 2099  # today's, as for no day at all
+
+
+@pytest.mark.parametrize("part", ["day", "month"])
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "9" * 30])
+def test_a_date_typed_with_an_enormous_day_or_month_is_not_a_real_date(
+    client, part, number
+):
+    """dt.date() raises OverflowError, not ValueError, past a C long: a 500
+    on every page with a date (found on a family's member page)."""
+    household, [_, member] = family()  # the child has a date of birth
+    client.force_login(household.user)
+    typed = {"day": "27", "month": "3", "year": "2015", part: number}
+    response = client.post(
+        f"/activities/household/members/{member.pk}/",
+        {
+            "first_name": member.first_name,
+            **{f"date_of_birth_{key}": value for key, value in typed.items()},
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_of_birth"] == [
+        "Date of birth must be a real date"
+    ]

@@ -14,11 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from activities import services as activity_services
 from activities.models import Activity
 from bookings.models import Booking
 from partners.models import Partner
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import approved_booking, family, make_activity, sign_up
 from tests.factories import (
     ComplianceDocumentFactory,
     PartnerFactory,
@@ -192,12 +191,7 @@ def test_a_published_activity_of_another_partner_is_seen_but_not_theirs(
 def test_another_familys_sign_up_is_404(outsider, other_partner_user):
     activity = make_activity(booking=approved_booking())
     household, members = family(children=1)
-    signup = activity_services.signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    ).signup
+    signup = sign_up(activity, household, members).signup
     other_family = family(children=1)[0].user
     for user in (outsider, other_partner_user, other_family):
         api = f"/api/v1/signups/{signup.pk}/"

@@ -1,5 +1,6 @@
 """Payments test fixtures: localstripe on a free port, Stripe settings pointing
-at it, and webhook payloads signed with Stripe's real scheme.
+at it, webhook payloads signed with Stripe's real scheme, and a family paying
+for its sign-up by card (`pay_by_card`).
 
     def test_pay(stripe_on):            # localstripe running, keys set
         intent = gateway.create_intent(...)
@@ -13,7 +14,10 @@ import json
 import time
 
 import pytest
+from django.db import transaction
 
+from payments import gateway, signup_payments
+from payments.models import Payment
 from tests.localstripe import start_localstripe
 
 WEBHOOK_SECRET = "whsec_test_secret"
@@ -123,6 +127,31 @@ def stripe_webhook(stripe_keys):
         )
 
     return post
+
+
+# --- Paid sign-ups -------------------------------------------------------------
+
+
+def webhook_succeeded(payment: Payment) -> None:
+    """What payments/webhooks.py does on payment_intent.succeeded."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        payment.status = Payment.Status.SUCCEEDED
+        payment.save(update_fields=["status"])
+        signup_payments.intent_succeeded(
+            payment, {"id": payment.stripe_payment_intent_id}
+        )
+
+
+def pay_by_card(signup, card="4242424242424242") -> Payment:
+    """The family pays `signup` by card (against localstripe: use `stripe_on`)
+    and Stripe's webhook says so; the Payment."""
+    checkout = signup_payments.signup_pay_intent(
+        signup=signup, actor=signup.household.user
+    )
+    gateway.confirm_intent_for_tests(checkout.payment.stripe_payment_intent_id, card)
+    webhook_succeeded(checkout.payment)
+    return checkout.payment
 
 
 # --- Room-hire invoices --------------------------------------------------------

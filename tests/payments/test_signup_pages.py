@@ -9,10 +9,9 @@ import pytest
 from django.urls import reverse
 
 from activities.models import SignUp
-from activities.services import signup_create
 from payments import signup_payments
 from payments.models import Payment, Refund
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import approved_booking, family, make_activity, sign_up
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
@@ -31,13 +30,7 @@ def paid(room, partner):
 
 
 def held(activity, **family_kwargs):
-    household, members = family(**family_kwargs)
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    ).signup
+    return sign_up(activity, *family(**family_kwargs)).signup
 
 
 def test_the_activity_page_states_the_price_and_refunds(client, paid):

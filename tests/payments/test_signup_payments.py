@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 
 import pytest
-from django.db import transaction
 
 from activities import tasks
 from activities.models import Activity, SignUp
@@ -21,6 +20,7 @@ from payments import gateway, signup_payments
 from payments.models import Payment, Refund
 from tests.activities.factories import approved_booking, family, make_activity
 from tests.activities.factories import sign_up as sign
+from tests.payments.conftest import pay_by_card, webhook_succeeded
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
@@ -41,26 +41,6 @@ def booking(room, partner):
 def paid(booking):
     """£5 per child for the series, full refund up to 7 days before."""
     return make_activity(booking=booking, price_pence=500, refund_days_before=7)
-
-
-def webhook_succeeded(payment: Payment) -> None:
-    """What payments/webhooks.py does on payment_intent.succeeded."""
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        payment.status = Payment.Status.SUCCEEDED
-        payment.save(update_fields=["status"])
-        signup_payments.intent_succeeded(
-            payment, {"id": payment.stripe_payment_intent_id}
-        )
-
-
-def pay_by_card(signup, card="4242424242424242") -> Payment:
-    checkout = signup_payments.signup_pay_intent(
-        signup=signup, actor=signup.household.user
-    )
-    gateway.confirm_intent_for_tests(checkout.payment.stripe_payment_intent_id, card)
-    webhook_succeeded(checkout.payment)
-    return checkout.payment
 
 
 # Prices ----------------------------------------------------------------------

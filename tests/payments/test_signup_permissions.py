@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from activities.services import signup_create
 from hub.errors import NotFound
 from payments import signup_payments
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import approved_booking, family, make_activity, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +39,7 @@ def signup(room, partner, time_machine):
     activity = make_activity(
         booking=approved_booking(room=room, partner=partner), price_pence=300
     )
-    household, members = family()
-    return signup_create(
-        household=household,
-        activity=activity,
-        members=members,
-        created_by=household.user,
-    ).signup
+    return sign_up(activity, *family()).signup
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from activities.models import SignUp
 from bookings.models import Booking
-from tests.activities.factories import approved_booking, family, london, make_activity
+from tests.activities.factories import (
+    approved_booking,
+    family,
+    london,
+    make_activity,
+    sign_up,
+)
 from tests.factories import (
     ComplianceDocumentFactory,
     RoomFactory,
@@ -113,13 +119,7 @@ def test_partner_sees_their_sessions_and_requests_not_other_partners(
 def test_family_sees_their_coming_sessions_and_activities_near_them(client):
     household, members = family(children=2, postcode="LS6 1AA")  # the site's LS6
     booked = make_activity(title="Cook and eat")
-    SignUp.objects.create(
-        household=household,
-        activity=booked,
-        places=1,
-        status=SignUp.Status.CONFIRMED,
-        created_by=household.user,
-    ).members.set(members[1:2])
+    sign_up(booked, household, members[1:2])
     room = booked.booking.room
     make_activity(
         booking=approved_booking(room=room, starts=london(2026, 10, 15, 10)),
@@ -212,17 +212,13 @@ def test_manager_and_partner_see_invoices_still_to_be_paid(
     assert "Invoices to pay" in html and "HS-1" in html
 
 
-def test_a_family_with_a_held_place_is_sent_to_pay_for_it(client):
+def test_a_family_with_a_held_place_is_sent_to_pay_for_it(client, settings):
+    settings.USE_STRIPE = True  # card payments on: a paid place is held
+    settings.PAYMENT_HOLD_MINUTES = 15  # from 09:00
     household, members = family(children=1)
     activity = make_activity(title="Holiday club", price_pence=500)
-    held = SignUp.objects.create(
-        household=household,
-        activity=activity,
-        places=1,
-        status=SignUp.Status.AWAITING_PAYMENT,
-        hold_expires_at=london(2026, 10, 13, 9, 15),
-        created_by=household.user,
-    )
+    held = sign_up(activity, household, members).signup
+    assert held.status == SignUp.Status.AWAITING_PAYMENT
     html = _sections(client, household.user)
     assert "held for you until 09:15" in html
     assert f'href="/payments/checkout/{held.pk}/"' in html
