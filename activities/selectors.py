@@ -324,7 +324,8 @@ def activity_for_signup(
                 output_field=IntegerField(),
             )
         )
-    activity = activities.filter(pk=activity_id).first()
+    # One row by key: no ORDER BY (first() would sort by title for nothing).
+    activity = next(iter(activities.filter(pk=activity_id).order_by()[:1]), None)
     if activity is None or not (
         activity.status in PUBLIC_STATUSES
         or _is_admin(user)

@@ -168,8 +168,8 @@ class SignUpOutput(serializers.Serializer):
         return chosen if chosen is not None else [m.pk for m in obj.members.all()]
 
     def get_cancelled_session_ids(self, obj) -> list[int]:
-        if getattr(obj, "chosen_member_ids", None) is not None:
-            return []  # made by signup_create just now: no date cancelled yet
+        if getattr(obj, "just_created", False):  # set by signup_create
+            return []  # no date cancelled yet
         return sorted(c.session_id for c in obj.cancelled_dates.all())
 
     def get_waitlist_position(self, obj) -> int | None:

@@ -144,7 +144,11 @@ def signup_create(
         _use_referral(referral, signup, created_by)
     # Under the lock every waitlisted sign-up in the unit came before this one.
     position = None if confirmed else count.waiting + 1
-    signup.position, signup.chosen_member_ids = position, [m.pk for m in members]
+    # What the answer shows, known here without asking again (SignUpOutput):
+    # its place in the queue, who is coming, and that no date is cancelled yet.
+    signup.position = position
+    signup.chosen_member_ids = [m.pk for m in members]
+    signup.just_created = True
     if not held:  # a held place is emailed when paid (the receipt)
         kind = "confirmed" if confirmed else "waitlisted"
         transaction.on_commit(lambda: tasks.send_signup_email.delay(signup.pk, kind))

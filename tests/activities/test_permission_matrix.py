@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from activities import selectors
 from activities.models import Activity, Household, Referral, Session, SignUp
 from activities.services import referral_create, signup_cancel
+from hub.errors import NotFound
 from hub.models import StaffRole
 from tests.activities.factories import approved_booking, family, make_activity, sign_up
 from tests.factories import RoomFactory, StaffRoleFactory, UserFactory
@@ -106,6 +107,32 @@ def test_list_selectors_return_exactly_what_has_perm_allows(world, role, kind):
     listed = set(getattr(selectors, selector)(actor=user).values_list("pk", flat=True))
     allowed = {obj.pk for obj in model.objects.all() if user.has_perm(perm, obj)}
     assert listed == allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_sign_up_read_finds_exactly_the_activities_the_role_may_see(world, role):
+    """selectors.activity_for_signup states the visibility rule in Python (a
+    published activity asks nothing about the caller's partners): it must
+    find exactly what activity_get finds and has_perm allows."""
+    user = world[role]
+    if user.is_authenticated:
+        user = type(user).objects.get(pk=user.pk)
+    allowed = {
+        a.pk
+        for a in Activity.objects.all()
+        if user.has_perm("activities.view_activity", a)
+    }
+    for read in (selectors.activity_for_signup, selectors.activity_get):
+        found = {a.pk for a in Activity.objects.all() if _finds(read, a, user)}
+        assert found == allowed, read.__name__
+
+
+def _finds(read, activity, user) -> bool:
+    try:
+        read(activity_id=activity.pk, user=user)
+    except NotFound:
+        return False
+    return True
 
 
 def test_the_world_tells_roles_apart(world):

@@ -64,3 +64,20 @@ def test_the_shared_client_is_safe_across_threads(cache):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_set_each_stores_every_key_with_its_own_expiry(cache):
+    cache.set("gone_soon", "old", 60)
+    cache.set_each(
+        {
+            "throttle_user_7": ([3.0, 2.0], 60),
+            "throttle_signup_7": ([3.0], 3600),
+            "gone_soon": (None, 0),  # a timeout of 0 removes the key, as in set()
+        }
+    )
+    assert cache.get("throttle_user_7") == [3.0, 2.0]
+    assert cache.get("throttle_signup_7") == [3.0]
+    assert cache.get("gone_soon", "removed") == "removed"
+    client = cache._cache.get_client(write=True)
+    assert 55 <= client.ttl(cache.make_key("throttle_user_7")) <= 60
+    assert 3595 <= client.ttl(cache.make_key("throttle_signup_7")) <= 3600

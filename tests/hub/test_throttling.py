@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,71 @@ def test_rates_come_from_the_environment_and_counts_from_redis_when_set():
     login_rate, backend = result.stdout.split()
     assert login_rate == "3/hour"
     assert backend == "hub.cache.HubRedisCache"  # Redis, one client per pool
+
+
+# With Redis, as in production
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache (hub.cache on Redis), keys under a fresh prefix;
+    skipped where no Redis answers (CI has one)."""
+    from tests.hub.test_cache import URL, _redis_answers
+
+    if not _redis_answers():
+        pytest.skip("no Redis at REDIS_URL")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "hub.cache.HubRedisCache",
+            "LOCATION": URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+def _redis_round_trips(monkeypatch) -> list[str]:
+    """Every command or pipeline the request sends to Redis, in order."""
+    import redis.client
+
+    sent = []
+    command, pipeline = (
+        redis.client.Redis.execute_command,
+        redis.client.Pipeline.execute,
+    )
+
+    def count_command(self, *args, **options):
+        sent.append(args[0])
+        return command(self, *args, **options)
+
+    def count_pipeline(self, *args, **options):
+        sent.append("pipeline")
+        return pipeline(self, *args, **options)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", count_command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", count_pipeline)
+    return sent
+
+
+def test_with_redis_a_sign_up_reads_and_writes_its_throttles_once_each(
+    settings, redis_cache, activity, monkeypatch
+):
+    """A launch-day sign-up counts against the account's allowance and the
+    sign-up scope: both histories are read in one round trip and written in
+    one, and the counting is still right (the third sign-up is refused)."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **dict.fromkeys(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]),
+            "user": "600/min",
+            "signup": "2/hour",
+        },
+    }
+    household, members = family(children=1)
+    sent = _redis_round_trips(monkeypatch)
+    assert _sign_up(household, members, activity).status_code == 201
+    assert sent == ["MGET", "pipeline"]
+    assert _sign_up(household, members, activity).status_code == 409  # already
+    _assert_throttled_json(_sign_up(household, members, activity), 3600)
+    # The account's own allowance counted all three; reading is not throttled
+    # by the sign-up scope.
+    assert _api(household.user).get("/api/v1/signups/").status_code == 200
