@@ -168,6 +168,18 @@ def test_queue_shows_clash_and_approve_except(
     assert series.slots.filter(is_active=True).count() == 2
 
 
+def test_queue_counts_dates_in_words_a_manager_reads(client, manager, request_booking):
+    request_booking(title="Drop-in")  # once
+    request_booking(recurrence=weekly(count=3), title="Cooking", start=dt.time(16))
+    client.force_login(manager)
+    html = client.get(reverse("bookings:queue")).content.decode()
+    assert "All 1 dates" not in html
+    assert "<summary>The date</summary>" in html
+    assert 'Approve<span class="visually-hidden">: Drop-in' in html
+    assert "<summary>All 3 dates</summary>" in html
+    assert 'Approve all 3 dates<span class="visually-hidden">: Cooking' in html
+
+
 def test_queue_query_count_is_constant(
     client, manager, site, request_booking, django_assert_max_num_queries
 ):
