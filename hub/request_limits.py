@@ -10,6 +10,9 @@ declared Content-Length first (Django reads no more than that):
   ``too_large``, as the parsers answer a body sent without a length;
 - elsewhere: more than DATA_UPLOAD_MAX_MEMORY_SIZE (11 MB: a 10 MB compliance
   document with its form) is the friendly page templates/413.html.
+
+A body sent chunked (Transfer-Encoding: chunked, no Content-Length) is a 400:
+Django would read it as empty, and answer as if nothing had been sent.
 """
 
 from django.conf import settings
@@ -26,11 +29,13 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         declared = request.META.get("CONTENT_LENGTH") or ""
+        api = request.path.startswith("/api/")
         if declared.isdigit():
-            api = request.path.startswith("/api/")
             limit = max_body_bytes() if api else page_max_body_bytes()
             if int(declared) > limit:
                 return too_large(request, api=api, limit=limit)
+        elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return unread_body(request, api=api)
         return self.get_response(request)
 
 
@@ -44,3 +49,16 @@ def too_large(request, *, api: bool, limit: int):
         return JsonResponse(error_body("too_large", message), status=413)
     context = {"limit_mb": limit // (1024 * 1024)}
     return render(request, "413.html", context, status=413)
+
+
+def unread_body(request, *, api: bool):
+    """A chunked body (no Content-Length, as gunicorn passes it on): Django
+    reads no body without a length, so a PATCH was answered 200 having
+    changed nothing, and a POST with "X is required". Refused, saying why."""
+    if api:
+        message = (
+            "Send the body with a Content-Length header: a chunked body "
+            "(Transfer-Encoding: chunked) cannot be read. Nothing was changed."
+        )
+        return JsonResponse(error_body("length_required", message), status=400)
+    return render(request, "400.html", status=400)

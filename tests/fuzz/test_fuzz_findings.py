@@ -443,3 +443,42 @@ def test_a_charge_whose_refunds_are_not_a_list_is_stored_with_none_applied(
     )
     assert response.status_code == 200
     assert response.json()["outcome"] == "no refunds listed"
+
+
+def test_a_chunked_api_body_is_refused_not_answered_as_if_empty():
+    """gunicorn passes a chunked body on with no Content-Length, and Django
+    then reads none: PATCH /households/me/ answered 200 unchanged, so the
+    caller thought the new postcode was saved."""
+    household, _ = family(postcode="LS11 8ND")
+    client = APIClient()
+    client.force_authenticate(household.user)
+    response = client.generic(
+        "PATCH",
+        "/api/v1/households/me/",
+        json.dumps({"postcode": "LS11 9ZZ"}),
+        content_type="application/json",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "length_required"
+    assert "Content-Length" in error["message"]
+    household.refresh_from_db()
+    assert household.postcode == "LS11 8ND"
+
+
+def test_a_chunked_form_post_is_the_400_page(client, manager, site):
+    client.force_login(manager)
+    response = client.generic(
+        "POST",
+        f"/sites/{site.slug}/manage/details/",
+        "name=Renamed",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert response.status_code == 400
+    assert b"We could not read that request" in response.content
+    site.refresh_from_db()
+    assert site.name != "Renamed"
