@@ -35,7 +35,8 @@ class DecisionForm(HubForm):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="The partner sees this. Required to suspend or turn down.",
+        help_text="The partner sees this. Required to suspend or turn down an "
+        "application.",
     )
 
 

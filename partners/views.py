@@ -5,7 +5,7 @@ permission (403) and records the change; then redirect."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
@@ -35,6 +35,14 @@ def detail(request, slug: str):
     return render(request, "partners/partner_detail.html", context)
 
 
+def _detail_with_errors(request, partner: Partner, decision_form) -> HttpResponse:
+    """The partner's page again with the decision form's errors at the top and
+    the reason typed kept: 400."""
+    context = {"partner": partner, "private": True}
+    context |= _private_context(request, partner) | {"decision_form": decision_form}
+    return render(request, "partners/partner_detail.html", context, status=400)
+
+
 def _private_context(request, partner: Partner) -> dict:
     """What members and reviewers see. `can_*` only show or hide buttons; the
     services decide."""
@@ -49,6 +57,7 @@ def _private_context(request, partner: Partner) -> dict:
         "history": selectors.partner_history(partner=partner),
         "can_decide": request.user.has_perm("partners.decide_partner", partner),
         "can_verify": request.user.has_perm("partners.verify_document", partner),
+        "decision_form": DecisionForm(),
     }
 
 
@@ -146,17 +155,17 @@ DECISIONS = {
 def decide(request, slug: str):
     partner = selectors.partner_get_visible(actor=request.user, slug=slug)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        done = act(
-            request,
-            lambda: DECISIONS[data["decision"]](
-                partner=partner, decided_by=request.user, reason=data["reason"]
-            ),
-        )
-        if done:
-            status = done.value.get_status_display().lower()
-            messages.success(request, f"{partner.name} is now {status}.")
+    done = submit(
+        form,
+        lambda data: DECISIONS[data["decision"]](
+            partner=partner, decided_by=request.user, reason=data["reason"]
+        ),
+    )
+    if not done:
+        # A missing reason is shown on the Reason box, not as a page message.
+        return _detail_with_errors(request, partner, form)
+    status = done.value.get_status_display().lower()
+    messages.success(request, f"{partner.name} is now {status}.")
     return redirect("partners:detail", slug=partner.slug)
 
 

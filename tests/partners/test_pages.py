@@ -70,6 +70,23 @@ def test_suspending_without_a_reason_says_so_and_changes_nothing(
     assert partner.status == Partner.Status.APPROVED
 
 
+def test_turning_down_without_a_reason_shows_the_error_on_the_reason_box(
+    client, manager, applied
+):
+    client.force_login(manager)
+    response = client.post(
+        reverse("partners:decide", args=[applied.slug]),
+        {"decision": "suspend", "reason": "   "},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: " in page
+    assert '<a href="#id_reason">Give a reason: the partner will see it.</a>' in page
+    assert 'id="id_reason-error"' in page and 'aria-invalid="true"' in page
+    applied.refresh_from_db()
+    assert applied.status == Partner.Status.APPLIED
+
+
 def test_partner_staff_cannot_decide_on_partners(client, partner_user, applied):
     client.force_login(partner_user)
     response = client.post(
