@@ -132,11 +132,12 @@ class _Histories:
 def check_all(throttles, request, view) -> list[float | None]:
     """Count `request` against every throttle at once (module docstring):
     the waits asked for by the throttles that refuse it, empty if none do."""
-    keys = [key for t in throttles if (key := t.key_for(request, view))]
-    histories = _Histories(keys)
+    ours = [t for t in throttles if isinstance(t, _RatesFromSettings)]
+    histories = _Histories([k for t in ours if (k := t.key_for(request, view))])
     waits = []
     for throttle in throttles:
-        throttle.cache = histories
+        if throttle in ours:  # any other throttle keeps its own cache calls
+            throttle.cache = histories
         if not throttle.allow_request(request, view):
             waits.append(throttle.wait())
     histories.save()
