@@ -13,6 +13,15 @@ declared Content-Length first (Django reads no more than that):
 
 A body sent chunked (Transfer-Encoding: chunked, no Content-Length) is a 400:
 Django would read it as empty, and answer as if nothing had been sent.
+
+Two more things no view can use are refused here, before any view sees them:
+
+- a NUL character in the address or the query string (``%00``) is a 400:
+  PostgreSQL cannot store or compare it, so a text key such as a Stripe
+  event's id in the admin was a 500;
+- a page (outside /api/, where each view names its methods) asked with any
+  method but GET, HEAD, POST or OPTIONS is a 405 with ``Allow``: pages
+  answered PUT or DELETE as if they were GET.
 """
 
 from django.conf import settings
@@ -22,6 +31,8 @@ from django.shortcuts import render
 from hub.api_errors import error_body
 from hub.api_parsers import PayloadTooLarge, max_body_bytes
 
+PAGE_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
 
 class RequestSizeLimitMiddleware:
     def __init__(self, get_response):
@@ -30,6 +41,12 @@ class RequestSizeLimitMiddleware:
     def __call__(self, request):
         declared = request.META.get("CONTENT_LENGTH") or ""
         api = request.path.startswith("/api/")
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return nul_in_address(request, api=api)
+        if not api and request.method not in PAGE_METHODS:
+            response = render(request, "405.html", status=405)
+            response["Allow"] = ", ".join(PAGE_METHODS)
+            return response
         if declared.isdigit():
             limit = max_body_bytes() if api else page_max_body_bytes()
             if int(declared) > limit:
@@ -61,4 +78,14 @@ def unread_body(request, *, api: bool):
             "(Transfer-Encoding: chunked) cannot be read. Nothing was changed."
         )
         return JsonResponse(error_body("length_required", message), status=400)
+    return render(request, "400.html", status=400)
+
+
+def nul_in_address(request, *, api: bool):
+    if api:
+        message = (
+            "The address or query holds a NUL character (%00): remove it. "
+            "Nothing was changed."
+        )
+        return JsonResponse(error_body("bad_request", message), status=400)
     return render(request, "400.html", status=400)

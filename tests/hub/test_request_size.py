@@ -78,3 +78,46 @@ def test_a_body_with_no_declared_length_is_left_to_the_parsers(rf):
     request = rf.post("/api/v1/bookings/", data=b"{}", content_type="application/json")
     del request.META["CONTENT_LENGTH"]
     assert RequestSizeLimitMiddleware(lambda r: "passed")(request) == "passed"
+
+
+# What no view can use: a NUL in the address, a page asked with PUT or DELETE
+
+
+def test_a_nul_in_the_address_or_query_is_a_400_not_a_database_error(
+    client, admin_user
+):
+    """PostgreSQL cannot compare a NUL: a Stripe event's text id in the admin
+    was a 500 (found by the live fuzz)."""
+    client.force_login(admin_user)
+    for address in (
+        "/admin/payments/stripeevent/%00/change/",
+        "/admin/payments/stripeevent/?id__exact=%00",
+        "/activities/?q=a%00b",
+    ):
+        response = client.get(address)
+        assert response.status_code == 400, address
+        assert b"We could not read that request" in response.content
+
+
+def test_a_nul_in_an_api_query_is_the_json_error(client):
+    response = client.get("/api/v1/activities/?q=%00")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "bad_request"
+    assert "%00" in error["message"]
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "BREW"])
+def test_a_page_asked_with_another_method_is_405_naming_what_it_takes(client, method):
+    response = client.generic(method, reverse("portal:contact"))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST, OPTIONS"
+    assert b"This page cannot do that" in response.content
+
+
+def test_the_api_still_answers_its_own_405(client, partner_user):
+    """Under /api/ each view names its methods; DRF's 405 is the JSON error."""
+    client.force_login(partner_user)
+    response = client.delete("/api/v1/activities/")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
