@@ -396,7 +396,7 @@ def signup_remove_member(
     """Cancel one person's place in a sign-up and keep the others'.
 
     The sign-up takes one place fewer and whoever now fits on the waitlist is
-    promoted, in order. If `member` is the only person left, the whole sign-up
+    promoted, in order (the sign-up itself, if it was waiting and now fits). If `member` is the only person left, the whole sign-up
     is cancelled (signup_cancel: a paid place is refunded per policy). A paid
     sign-up's amount drops by that person's share (pricing.member_share) and
     `signals.signup_reduced` tells payments, which refunds what the policy
@@ -450,12 +450,15 @@ def signup_remove_member(
             member=member,
             removed_pence=share,
         )
-    if signup.status in capacity.HOLDING:
-        waitlist_promote(
-            activity=signup.activity,
-            session=signup.session,
-            reason=f"place freed by one person leaving sign-up #{signup.pk}",
-        )
+    # A held place frees one for the waitlist; a waitlisted sign-up, one
+    # person smaller, may now fit the places nobody could take.
+    waitlist_promote(
+        activity=signup.activity,
+        session=signup.session,
+        reason=f"place freed by one person leaving sign-up #{signup.pk}"
+        if signup.status in capacity.HOLDING
+        else f"sign-up #{signup.pk} fits now that one person has left it",
+    )
     return signup
 
 

@@ -51,7 +51,7 @@ def test_waitlist_with_room_for_some_does_not_say_full(client, booking):
         reverse("activities:signup-detail", args=[result.signup.pk])
     ).content.decode()
     assert "only 1 place left, not enough for the 2 people you signed up" in body
-    assert "cancel this sign-up</a> and sign up again with just them" in body
+    assert "cancel the places of those who cannot</a>: once the rest of you fit" in body
     assert "This activity is full" not in body
     assert reverse("activities:signup-cancel", args=[result.signup.pk]) in body
 

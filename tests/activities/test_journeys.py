@@ -126,6 +126,27 @@ def test_one_persons_place_goes_to_the_waitlist_in_order(activity):
     assert waiting.status == "confirmed" and later.status == "waitlisted"
 
 
+def test_a_waitlisted_family_that_now_fits_gets_the_free_place(activity):
+    """Three places, two taken; a family of two waits. One of them drops out:
+    the one left fits the free place and gets it (it sat empty before)."""
+    activity.capacity = 3
+    activity.save()
+    household, members = family(children=2, carers=0)
+    sign_up(activity, household, members)
+    waiting_family, waiting_members = family(children=2, carers=0)
+    waiting = sign_up(activity, waiting_family, waiting_members).signup
+    assert waiting.status == "waitlisted"
+    after = signup_remove_member(
+        signup=waiting, member=waiting_members[0], cancelled_by=waiting_family.user
+    )
+    assert after.places == 1
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert AuditEntry.objects.filter(
+        action="signup.promoted", object_id=str(waiting.pk)
+    ).exists()
+
+
 def test_one_date_of_a_per_session_activity(client, booking):
     activity = make_activity(booking=booking, signup_mode=Activity.SignupMode.SESSION)
     first, second = activity.sessions.order_by("starts_at")[:2]
