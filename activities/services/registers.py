@@ -359,7 +359,8 @@ def no_show_check(*, household_id: int, activity_id: int) -> NoShowNotice | None
         action="household.no_show_emailed",
         obj=notice.household,
         changes={"missed": [None, missed]},
-        reason=f"Missed {missed} sessions of activity {activity_id}",
+        # The family reads this in its history: the activity by name.
+        reason=f"Missed {missed} sessions of {notice.activity.title}",
     )
     transaction.on_commit(lambda: _send_no_show_email(notice.pk))
     return notice
