@@ -130,8 +130,16 @@ def _lock(partner: Partner) -> Partner:
 
 
 def _decide(
-    partner: Partner, status: str, decided_by, reason: str, action: str
+    partner: Partner,
+    status: str,
+    decided_by,
+    reason: str,
+    action: str,
+    *,
+    logged_reason: str = "",
 ) -> Partner:
+    """`reason` is shown to the partner; the audit entry has `logged_reason`
+    instead when there is none."""
     before = partner.status
     partner.status = status
     partner.status_decided_by = decided_by
@@ -150,7 +158,7 @@ def _decide(
         actor=decided_by,
         action=action,
         obj=partner,
-        reason=reason,
+        reason=reason or logged_reason,
         changes={"status": [before, status]},
     )
     return partner
@@ -183,8 +191,9 @@ def partner_approve(*, partner: Partner, decided_by, reason: str = "") -> Partne
         partner,
         Partner.Status.APPROVED,
         decided_by,
-        reason or "Approved.",
+        reason,  # none: the status says it ("Approved – Approved." said it twice)
         "partner.approved",
+        logged_reason="Approved.",
     )
 
 

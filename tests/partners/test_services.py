@@ -96,6 +96,15 @@ def test_manager_approves_and_the_decision_records_who_when_why(applied, manager
     assert entry.changes == {"status": ["applied", "approved"]}
 
 
+def test_approving_without_a_reason_shows_none_but_logs_one(applied, manager):
+    services.partner_approve(partner=applied, decided_by=manager)
+    applied.refresh_from_db()
+    assert (
+        applied.status_reason == ""
+    )  # the page shows "Approved", not "Approved – Approved."
+    assert AuditEntry.objects.get().reason == "Approved."
+
+
 def test_approving_twice_is_a_state_error(applied, manager):
     services.partner_approve(partner=applied, decided_by=manager)
     with pytest.raises(StateError):
