@@ -429,6 +429,26 @@ def test_a_signed_webhook_body_we_cannot_store_is_a_400_storing_nothing(
     assert not StripeEvent.objects.exists()
 
 
+def test_a_signed_webhook_with_the_text_backslash_u0000_is_not_taken_for_a_nul(
+    client, settings
+):
+    """A description holding the six characters \\u0000 is ordinary text."""
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    event = webhook_event("x.y", {"id": "obj_1", "description": "path\\u0000x"})
+    body = json.dumps(event).encode()
+    assert b"\\\\u0000" in body  # JSON escapes the backslash
+    response = client.post(
+        WEBHOOK_URL,
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign_webhook(body),
+    )
+    assert response.status_code == 200
+    assert StripeEvent.objects.get().payload["data"]["object"]["description"] == (
+        "path\\u0000x"
+    )
+
+
 def test_a_charge_whose_refunds_are_not_a_list_is_stored_with_none_applied(
     client, settings
 ):
