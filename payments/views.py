@@ -320,9 +320,10 @@ def _safe(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
-def _month_action(request, service, said) -> HttpResponse:
+def _month_action(request, service, said, nothing) -> HttpResponse:
     """Run `service(actor, site, month)` for the site and month posted from
-    Income; `said(count)` is the success message. Back to Income."""
+    Income; `said(count)` is the success message, `nothing(site, month)` what
+    to say when there was nothing to do (and why). Back to Income."""
     _require(request.user, "payments.view_income")
     form = IncomeFilterForm(
         request.POST, sites=selectors.sites_for_income(actor=request.user)
@@ -331,8 +332,10 @@ def _month_action(request, service, said) -> HttpResponse:
         return redirect("payments:income")
     site, month = form.cleaned_data["site"], form.cleaned_data["month"]
     done = act(request, lambda: service(actor=request.user, site=site, month=month))
-    if done:
+    if done and done.value:
         messages.success(request, said(len(done.value)))
+    elif done:
+        messages.info(request, nothing(site, month))
     return redirect(reverse("payments:income") + f"?site={site.pk}&month={month:%Y-%m}")
 
 
@@ -344,6 +347,11 @@ def income_build(request):
         request,
         invoicing.invoices_build_month,
         lambda n: f"{n} draft invoice{'s' if n != 1 else ''} built or updated.",
+        lambda site, month: (
+            f"No draft invoices to build for {site.name} in {month:%B %Y}: every "
+            "approved letting with a price that month is already on an invoice, "
+            "or there are none (free lettings are not invoiced)."
+        ),
     )
 
 
@@ -356,6 +364,10 @@ def income_issue(request):
         invoicing.invoices_issue_month,
         lambda n: (
             f"{n} invoice{'s' if n != 1 else ''} issued and emailed to the partners."
+        ),
+        lambda site, month: (
+            f"No drafts to issue for {site.name} in {month:%B %Y}: build the "
+            "month's drafts first."
         ),
     )
 

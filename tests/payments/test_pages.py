@@ -243,6 +243,19 @@ def test_manager_builds_drafts_from_the_income_page(client, manager, hire, site)
     assert Invoice.objects.get().status == Invoice.Status.DRAFT
 
 
+def test_building_or_issuing_a_month_with_nothing_to_do_says_why(client, manager, site):
+    client.force_login(manager)
+    data = {"site": site.pk, "month": "2026-10"}
+    built = client.post(reverse("payments:income-build"), data, follow=True)
+    page = built.content.decode()
+    assert "No draft invoices to build for" in page and "October 2026" in page
+    assert "free lettings are not invoiced" in page
+    issued = client.post(reverse("payments:income-issue"), data, follow=True)
+    assert "No drafts to issue for" in issued.content.decode()
+    assert "build the month&#x27;s drafts first" in issued.content.decode()
+    assert not Invoice.objects.exists()
+
+
 def test_manager_issues_the_months_drafts_from_the_income_page(
     client, manager, partner_user, draft, site
 ):
