@@ -105,6 +105,9 @@ class FinderForm(HubForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["term"].choices = term_choices()
+        # A date or a term is needed: neither is "(optional)" on the page.
+        self.fields["first_day"].one_of_several = True
+        self.fields["term"].one_of_several = True
         partners = Partner.objects.filter(
             memberships__user=user, status=Partner.Status.APPROVED
         )

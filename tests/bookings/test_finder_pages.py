@@ -287,3 +287,14 @@ def test_the_api_costs_the_same_queries_for_many_rooms(
         approved_booking(room=RoomFactory(site=SiteFactory()))
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert api_search(client, partner_user, **query).json()["count"] == 10
+
+
+def test_the_date_and_the_term_are_not_called_optional(client, rooms, partner_user):
+    """One of them is needed, so neither is labelled "(optional)"; the last
+    date and the number of people are."""
+    client.force_login(partner_user)
+    page = text(client.get(FINDER))
+    assert "Date, or first date (optional)" not in page
+    assert "Or a whole term (optional)" not in page
+    assert "Date, or first date" in page and "Or a whole term" in page
+    assert "Last date (optional)" in page
