@@ -24,7 +24,6 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cached_property, wraps
 
-from activities import services as activity_services
 from activities.models import Activity, HouseholdMember
 from bookings.models import Booking
 from bookings.scheduling import Recurrence
@@ -32,7 +31,7 @@ from bookings.services import When, booking_cancel, booking_request
 from hub.api_parsers import API_MAX_BODY_BYTES
 from hub.models import StaffRole
 from partners.models import Partner
-from tests.activities.factories import approved_booking, family, make_activity
+from tests.activities.factories import approved_booking, family, make_activity, sign_up
 from tests.factories import (
     ComplianceDocumentFactory,
     PartnerFactory,
@@ -161,12 +160,7 @@ class World:
 
     @cached_property
     def signup(self):
-        return activity_services.signup_create(
-            household=self.household,
-            activity=self.activity,
-            members=self.members,
-            created_by=self.family_user,
-        ).signup
+        return sign_up(self.activity, self.household, self.members).signup
 
     def pending_booking(self, day=dt.date(2026, 9, 8)) -> Booking:
         return booking_request(

@@ -7,8 +7,14 @@ exist.
 
 from dataclasses import replace
 
-from activities.services import session_cancel, signup_create
-from tests.activities.factories import approved_booking, family, london, make_activity
+from activities.services import session_cancel
+from tests.activities.factories import (
+    approved_booking,
+    family,
+    london,
+    make_activity,
+    sign_up,
+)
 from tests.api.cases import Call, calls, contract
 from tests.factories import RoomFactory
 
@@ -24,12 +30,7 @@ def _open_session(w):
         hours=1,
     )
     activity = make_activity(booking=booking, title="Breakfast club", capacity=10)
-    signup_create(
-        household=w.household,
-        activity=activity,
-        members=w.members,
-        created_by=w.family_user,
-    )
+    sign_up(activity, w.household, w.members)
     return activity.sessions.get()
 
 
@@ -92,12 +93,7 @@ def _open_session_cancelled(w):
         hours=1,
     )
     activity = make_activity(booking=booking, title="Cancelled club", capacity=10)
-    signup_create(
-        household=w.household,
-        activity=activity,
-        members=w.members,
-        created_by=w.family_user,
-    )
+    sign_up(activity, w.household, w.members)
     session = activity.sessions.get()
     session_cancel(session=session, reason="Flood", cancelled_by=w.partner_user)
     return session

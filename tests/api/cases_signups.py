@@ -9,7 +9,7 @@ exist. The world's family has a whole-series place on the world's activity
 from dataclasses import replace
 
 from activities import services as activity_services
-from tests.activities.factories import family
+from tests.activities.factories import family, sign_up
 from tests.api.cases import UNKNOWN_ID, Call, calls, contract
 
 RITA = {"name": "Rita Khan", "relationship": "grandmother", "phone": "07700 900456"}
@@ -23,12 +23,7 @@ def _date_path(w, session=None):
 def _ended_signup(w):
     """Another family's series place, cancelled: no date of it can change."""
     household, members = family(children=1)
-    signup = activity_services.signup_create(
-        household=household,
-        activity=w.activity,
-        members=members,
-        created_by=household.user,
-    ).signup
+    signup = sign_up(w.activity, household, members).signup
     activity_services.signup_cancel(signup=signup, cancelled_by=household.user)
     return signup, household.user
 
