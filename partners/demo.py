@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from hub.audit import audit_record
 from hub.demo import DemoLogin, Progress, demo_user
 from partners.models import ComplianceDocument, Partner, PartnerMembership
 
@@ -97,12 +98,34 @@ def seed_demo_partners(*, progress: Progress, manager) -> list[DemoLogin]:
     for index, partner in enumerate(partners, start=1):
         first, last = PARTNER_STAFF_NAMES[(index - 1) % len(PARTNER_STAFF_NAMES)]
         user = demo_user(f"partner{index}", first=first, last=last)
-        PartnerMembership.objects.get_or_create(
+        _, joined = PartnerMembership.objects.get_or_create(
             partner=partner, user=user, defaults={"role": PartnerMembership.Role.ADMIN}
         )
+        if joined:
+            _history(partner, applicant=user, manager=manager)
         if index in (1, len(partners)):
             logins.append(DemoLogin("Partner staff", user.username, partner.name))
     return logins
+
+
+def _history(partner: Partner, *, applicant, manager) -> None:
+    """What the services would have recorded: the application, then the
+    decision (the review page and the partner's page show this history)."""
+    audit_record(
+        actor=applicant,
+        action="partner.applied",
+        obj=partner,
+        reason="Demo data",
+        changes={"status": [None, Partner.Status.APPLIED]},
+    )
+    if partner.status == Partner.Status.APPROVED:
+        audit_record(
+            actor=manager,
+            action="partner.approved",
+            obj=partner,
+            reason=partner.status_reason,
+            changes={"status": [Partner.Status.APPLIED, Partner.Status.APPROVED]},
+        )
 
 
 def seed_partners(progress: Progress, manager) -> list[Partner]:

@@ -3,7 +3,7 @@
 from django.core.management import call_command
 
 from hub.demo import DEMO_PASSWORD
-from hub.models import Room, Site, StaffRole, Term
+from hub.models import AuditEntry, Room, Site, StaffRole, Term
 from partners.models import ComplianceDocument, Partner
 
 
@@ -55,3 +55,25 @@ def test_seed_demo_logins_work_and_documents_include_expiry_problems(db, client)
         d for d in insurance if d.expires_on and 0 <= (d.expires_on - today).days <= 30
     ]
     assert len(soon) == 1
+
+
+def test_every_demo_partner_has_the_history_the_services_would_have_written(db):
+    """The review page shows a partner's history: the application, then the
+    decision. A demo partner with none looked as if it came from nowhere."""
+    call_command("seed_demo")
+    for partner in Partner.objects.all():
+        actions = list(
+            AuditEntry.objects.filter(
+                object_id=str(partner.pk), action__startswith="partner."
+            )
+            .order_by("pk")
+            .values_list("action", flat=True)
+        )
+        expected = ["partner.applied"]
+        if partner.status == Partner.Status.APPROVED:
+            expected.append("partner.approved")
+        assert actions == expected, partner.name
+    call_command("seed_demo")  # again: no second history
+    assert AuditEntry.objects.filter(action="partner.applied").count() == (
+        Partner.objects.count()
+    )
