@@ -99,14 +99,6 @@ def test_a_nul_in_the_address_or_query_is_a_400_not_a_database_error(
         assert b"We could not read that request" in response.content
 
 
-def test_a_nul_in_an_api_query_is_the_json_error(client):
-    response = client.get("/api/v1/activities/?q=%00")
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["code"] == "bad_request"
-    assert "%00" in error["message"]
-
-
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "BREW"])
 def test_a_page_asked_with_another_method_is_405_naming_what_it_takes(client, method):
     response = client.generic(method, reverse("portal:contact"))
