@@ -20,7 +20,8 @@ Two more things no view can use are refused here, before any view sees them:
   PostgreSQL cannot store or compare it, so a text key such as a Stripe
   event's id in the admin was a 500 (the API names the field instead,
   hub.input_limits);
-- a page (not an API view, which names its own methods) asked with any
+- a page (not an API view, which names its own methods, nor any address
+  under /api/, which answers the API's JSON 404) asked with any
   method but GET, HEAD, POST or OPTIONS is a 405 with ``Allow``: pages
   answered PUT or DELETE as if they were GET.
 """
@@ -53,11 +54,18 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in PAGE_METHODS or getattr(view_func, "cls", None):
-            return None  # DRF's as_view() sets .cls: an API view names its methods
+        if request.method in PAGE_METHODS or _api_view(request, view_func):
+            return None
         response = render(request, "405.html", status=405)
         response["Allow"] = ", ".join(PAGE_METHODS)
         return response
+
+
+def _api_view(request, view_func) -> bool:
+    """An API view names its own methods (DRF's as_view() sets .cls), and an
+    unknown address under /api/ answers the API's JSON 404 whatever the
+    method, not this page's 405."""
+    return bool(getattr(view_func, "cls", None)) or request.path.startswith("/api/")
 
 
 def _nul_in_address(request) -> bool:

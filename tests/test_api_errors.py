@@ -317,6 +317,9 @@ def test_an_integrity_error_we_do_not_know_is_left_to_django():
 )
 def test_an_unknown_api_address_gets_the_json_404(client, db, url):
     assert_error_body(client.get(url), 404, "not_found")
+    # whatever the method: not the pages' HTML 405 (the fuzz tests found it)
+    assert_error_body(client.patch(url), 404, "not_found")
+    assert_error_body(client.delete(url), 404, "not_found")
 
 
 def test_an_api_address_without_its_slash_still_redirects(client, db):
