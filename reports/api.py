@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from hub.api_base import ApiView, StrictInputSerializer
 from hub.api_schema import paginated
 from reports import background
+from reports.exports import CONTENT_TYPES, attachment
 from reports.figures import DIMENSIONS, impact_table
 from reports.models import ReportExport
 from reports.periods import period_from
@@ -185,8 +186,8 @@ class ExportOutput(serializers.Serializer):
     error = serializers.CharField(help_text="Why it failed; empty otherwise.")
     file_name = serializers.CharField(source="filename")
     download_url = serializers.SerializerMethodField(
-        help_text="Once status is done, the file's address (GET, signed in "
-        "with the browser session as the person who asked), else null."
+        help_text="Once status is done, the file's address (GET, as the person "
+        "who asked: with their token or their browser session), else null."
     )
     progress_page = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -195,7 +196,7 @@ class ExportOutput(serializers.Serializer):
     def get_download_url(self, export) -> str | None:
         if export.status != ReportExport.Status.DONE:
             return None
-        return reverse("reports:export-download", args=[export.pk])
+        return reverse("reports-api:export-file", args=[export.pk])
 
     def get_progress_page(self, export) -> str:
         return reverse("reports:export", args=[export.pk])
@@ -235,3 +236,30 @@ class ReportExportApi(ApiView):
     def get(self, request, export_id):
         export = background.export_for(user=request.user, export_id=export_id)
         return Response(ExportOutput(export).data)
+
+
+class ReportExportFileApi(ApiView):
+    """The finished file itself (CSV or XLSX), whatever the Accept header: a
+    client asking for JSON still gets the file, and an error is the JSON
+    error body."""
+
+    omit_error_statuses = (403,)  # another person's file is a 404
+    extra_error_statuses = (409,)  # not finished yet
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[EXPORT_ID],
+        responses={
+            (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiTypes.BINARY
+            for fmt in ReportExport.Format.values
+        },
+        description="Download a finished report file (the download_url of "
+        "GET /api/v1/reports/exports/{id}/). A file not finished yet is a 409, "
+        "code invalid_state: poll its progress and try again. " + EXPORT_LIMITS,
+    )
+    def get(self, request, export_id):
+        export = background.export_for(user=request.user, export_id=export_id)
+        content = background.export_content(export)
+        return attachment(export.filename, content, export.fmt)

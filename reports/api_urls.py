@@ -12,6 +12,11 @@ urlpatterns = [
         name="export",
     ),
     path(
+        "reports/exports/<int:export_id>/file/",
+        api.ReportExportFileApi.as_view(),
+        name="export-file",
+    ),
+    path(
         "reports/<str:scope>/exports/",
         api.ReportExportStartApi.as_view(),
         name="export-start",

@@ -4,10 +4,15 @@ page shows ("fewer than 5" as text), never the raw counts."""
 import csv
 import io
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 
 from reports.suppression import HIDDEN_TEXT, HOURS, MONEY, Table
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -73,3 +78,10 @@ def _number(kind: str, cell):
     if kind == MONEY:
         return cell.value / 100
     return cell.value
+
+
+def attachment(name: str, content: bytes, fmt: str) -> HttpResponse:
+    """A report file as a download (the page's and the API's)."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

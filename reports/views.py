@@ -3,12 +3,13 @@ it), the period from the form, then the one suppressed table
 (reports.figures / reports.termly) shown, or written as CSV or XLSX."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hub.views_base import act, submit
 from reports import background
+from reports.exports import attachment
 from reports.figures import DIMENSIONS, impact_table
 from reports.forms import ReportForm
 from reports.models import ReportExport
@@ -16,11 +17,6 @@ from reports.periods import current_school_year, period_from
 from reports.presentation import figure_charts
 from reports.scopes import scope_get, scopes_for
 from reports.termly import DETAILS, termly_return
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @login_required
@@ -92,7 +88,7 @@ def _file(request, scope_key, fmt, kind, page):
         name, content = background.report_file(
             kind=kind, fmt=fmt, scope=scope, period=period, by=by
         )
-        return _attachment(name, content, fmt)
+        return attachment(name, content, fmt)
     title = background.report_title(kind, scope, period, by)
     if request.method != "POST":
         return render(
@@ -122,12 +118,6 @@ def _period_fields(form, period) -> dict:
     return {"year": period.starts_on.year}
 
 
-def _attachment(name: str, content: bytes, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 def export_status(request, export_id):
     """The progress page of a file being made (reports/background.py)."""
@@ -146,7 +136,7 @@ def export_download(request, export_id):
     export = background.export_for(user=request.user, export_id=export_id)
     if export.status != ReportExport.Status.DONE:
         return redirect("reports:export", export_id=export.pk)
-    return _attachment(export.filename, background.export_content(export), export.fmt)
+    return attachment(export.filename, background.export_content(export), export.fmt)
 
 
 def _back(request, name, scope_key):

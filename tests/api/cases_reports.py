@@ -98,3 +98,24 @@ def _(w):
     return calls(ok, missing="export_id") | {
         (404, "another person's file"): replace(ok, user=w.site_staff),
     }
+
+
+@contract("GET /api/v1/reports/exports/{export_id}/file/")
+def _(w):
+    from reports.models import ReportExport
+
+    (queued,) = _queued(w.manager, f"site-{w.site.pk}")
+    done = ReportExport.objects.create(
+        requested_by=w.manager,
+        kind="impact",
+        fmt="csv",
+        scope_key=f"site-{w.site.pk}",
+        status=ReportExport.Status.DONE,
+        percent=100,
+        content=b"School,Sessions\r\n",
+    )
+    ok = Call(w.manager, {"export_id": done.pk})
+    return calls(ok, missing="export_id") | {
+        (404, "another person's file"): replace(ok, user=w.site_staff),
+        (409, "not finished yet"): replace(ok, path={"export_id": queued.pk}),
+    }

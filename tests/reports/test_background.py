@@ -10,6 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from hub.models import AuditEntry
@@ -247,10 +248,44 @@ def test_the_api_starts_and_polls_a_file(world, client, run_tasks):
     export_id = started.json()["id"]
     data = api.get(f"/api/v1/reports/exports/{export_id}/").json()
     assert data["status"] == "done" and data["percent"] == 100
-    assert data["download_url"] == reverse("reports:export-download", args=[export_id])
-    client.force_login(world.admin)
+    assert data["download_url"] == f"/api/v1/reports/exports/{export_id}/file/"
     _, content = _sync(world.admin, "all", "csv", AUTUMN, "termly")
+    # With a token alone, asking for JSON as API clients do: still the file.
+    token = APIClient()
+    token.credentials(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.admin).key}"
+    )
+    download = token.get(data["download_url"], HTTP_ACCEPT="application/json")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert download["Content-Disposition"].startswith("attachment; filename=")
+    assert download.content == content
+    # The same address with the browser session, and the page's own link.
+    client.force_login(world.admin)
     assert client.get(data["download_url"]).content == content
+    page_link = reverse("reports:export-download", args=[export_id])
+    assert client.get(page_link).content == content
+
+
+def test_the_api_file_is_only_for_the_person_who_asked_once_it_is_ready(world):
+    export = background.export_request(
+        user=world.admin, kind="termly", fmt="xlsx", scope_key="all", params=AUTUMN
+    )  # queued: on-commit does not run here
+    url = f"/api/v1/reports/exports/{export.pk}/file/"
+    api = APIClient()
+    api.force_authenticate(world.admin)
+    early = api.get(url)
+    assert early.status_code == 409
+    assert early.json()["error"]["code"] == "invalid_state"
+    assert "not ready yet" in early.json()["error"]["message"]
+    background.export_make(export.pk)
+    ready = api.get(url)
+    assert ready.status_code == 200
+    assert ready["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert ready.content.startswith(b"PK")  # an XLSX is a zip
+    api.force_authenticate(world.trust_admin)  # may read reports, did not ask
+    assert api.get(url).status_code == 404
+    assert APIClient().get(url).status_code == 401
 
 
 @pytest.mark.parametrize(
